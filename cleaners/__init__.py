@@ -1,0 +1,1 @@
+"""presswash cleaners: pure text/HTML cleaning and dedup (no prefect, no duckdb)."""

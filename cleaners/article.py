@@ -1,0 +1,84 @@
+"""The data that cleaning produces: blocks in, an Article with its removals out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+#: The ``kind`` vocabulary of removals (see DESIGN.md, "Boilerplate kinds").
+#: Removed outright:
+REMOVED_KINDS = ("caption", "sidebar", "legal", "widget", "navigation")
+#: Lifted into metadata (and also recorded as removals, so the audit trail is whole):
+LIFTED_KINDS = ("title", "duplicate_title", "masthead", "dateline", "credit")
+#: Kept in the body:
+KEPT_KINDS = ("body", "heading")
+KINDS = REMOVED_KINDS + LIFTED_KINDS + KEPT_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One piece of text taken out of the body, with why.
+
+    ``kind`` is from :data:`KINDS`; ``rule`` names the rule that fired, so an
+    analyst can count and audit each rule separately.
+    """
+
+    kind: str
+    rule: str
+    text: str
+
+
+@dataclass(slots=True)
+class Block:
+    """One paragraph-sized unit of a document, in document order.
+
+    ``text`` is the stored text (normalized but keeping its real characters);
+    ``key`` is the detection key (NFKC, case-folded, whitespace folded) that
+    rules match on. ``line`` is the 1-based line of the source where the block
+    starts (0 when the source has no lines, as for HTML). ``heading`` is True
+    when the source marked the block as a heading (HTML ``<h2>``, markdown
+    ``##``); text dumps leave it False and rules guess from context.
+    """
+
+    text: str
+    key: str
+    line: int = 0
+    heading: bool = False
+    gap_before: bool = True
+    label: str = "body"
+    rule: str = ""
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article: metadata, body paragraphs, and everything removed."""
+
+    source: str | None = None
+    url: str | None = None
+    title: str | None = None
+    site: str | None = None
+    published: dt.date | None = None
+    authors: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    headings: list[int] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+    encoding: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The body: paragraphs joined by a blank line."""
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(p.split()) for p in self.paragraphs)
+
+
+@dataclass(slots=True)
+class Hints:
+    """Metadata found outside the text rules (e.g. by trafilatura in HTML), used as priors."""
+
+    title: str | None = None
+    site: str | None = None
+    published: dt.date | None = None
+    authors: list[str] = field(default_factory=list)
