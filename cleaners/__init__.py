@@ -1,1 +1,6 @@
-"""presswash cleaners: pure text/HTML cleaning and dedup (no prefect, no duckdb)."""
+"""presswash cleaners: pure text and HTML cleaning and dedup (never imports prefect or duckdb)."""
+
+from .article import Article, Block, Hints, Removal
+from .text import clean_blocks, clean_text, make_block
+
+__all__ = ["Article", "Block", "Hints", "Removal", "clean_blocks", "clean_text", "make_block"]

@@ -1,0 +1,1 @@
+"""Rules that recognize boilerplate, one module per family."""

@@ -1,0 +1,307 @@
+"""Line patterns: context-free tests of one block's detection key.
+
+Every test takes a block's detection key (NFKC, case-folded; see ``normalize.detection_key``)
+and returns the name of the rule that fired, or ``None``. The names end up in
+``removals.rule``. Context (where the block sits in the document) is applied by the caller;
+these tests only say what a block *looks like*.
+
+All regular expressions here are free of nested quantifiers, so they run in time linear in
+the line length; tests that only make sense for short lines check the length first.
+"""
+
+from __future__ import annotations
+
+import re
+
+WORD = re.compile(r"\w+")
+
+# ---------------------------------------------------------------- captions and photo credits
+
+_MD_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
+_MD_IMAGES = re.compile(r"!\[[^\]]*\]\([^)\s]*(?:\s\"[^\"]*\")?\)")
+#: "(AP Photo/Name)", "(Photo: Name/Agency)", "(Name/Getty Images)", "(REUTERS/Name)" at the end.
+_CREDIT_PAREN = re.compile(
+    r"\((?:[^()]{0,80}\bphoto\b[^()]{0,80}|[^()/]{1,60}/[^()/]{1,60})\)[\s.]*$"
+)
+#: Leading credit labels: "Photo: ...", "Photograph by ...", "Image credit: ...".
+_CREDIT_LABEL = re.compile(
+    r"^(?:photo|photos|photograph|image|picture|illustration|video|graphic)s?"
+    r"(?:\s+(?:credit|courtesy|source))?\s*(?::|by\b|\||courtesy\b)"
+)
+#: Trailing credit labels: "... Photo: Jane Doe", "... | Getty Images", "... Credit: X".
+_CREDIT_TAIL = re.compile(
+    r"(?:\b(?:photo|photograph|image|picture|credit|source)s?\s*(?::|by)\s*[^.!?]{1,60}"
+    r"|\|\s*[^|.!?]{1,60})$"
+)
+#: An all-caps agency, a slash and a name ("REUTERS/Kevin Lamarque", "AFP/Getty").
+_AGENCY_SLASH = re.compile(r"\b[A-Z]{2,}/[A-Z][\w.]*")
+_STOCK_AGENCY = re.compile(r"\b(?:getty images|shutterstock|alamy|istock(?:photo)?|dreamstime)\b")
+_DIMENSION = re.compile(r"^(?:[a-z]?\d{2,5}x\d{2,5}|w\d{2,5}|h\d{2,5})$")
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|tiff?|bmp|svg)\b")
+_PHOTO_VERBS = re.compile(
+    r"\b(?:poses? for (?:a )?photo(?:graph)?s?|pictured|in this (?:file )?photo)"
+)
+
+
+def caption_rule(key: str, text: str) -> str | None:
+    """A caption, photo credit or leftover image-file name."""
+    if _MD_IMAGE.match(key):
+        return "markdown_image"
+    if len(key) > 2000:
+        return None
+    if _junk_tokens(key):
+        return "image_file_name"
+    if _CREDIT_PAREN.search(key) and _credit_words(key):
+        return "photo_credit"
+    if _CREDIT_LABEL.match(key) and len(WORD.findall(key)) <= 40:
+        return "photo_credit"
+    if _AGENCY_SLASH.search(text) and len(WORD.findall(key)) <= 80:
+        return "photo_credit"
+    if _STOCK_AGENCY.search(key) and len(WORD.findall(key)) <= 80:
+        return "photo_credit"
+    if _PHOTO_VERBS.search(key) and _CREDIT_TAIL.search(key):
+        return "photo_credit"
+    return None
+
+
+def _credit_words(key: str) -> bool:
+    """The parenthetical credit really names a photo or an agency, not "(1/2)" or "(and/or)"."""
+    tail = key[key.rfind("(") :]
+    return bool(re.search(r"photo|image|pool|staff|file|[a-z]{2,}\s*/\s*[a-z]{2,}", tail)) and (
+        "photo" in tail or len(WORD.findall(tail)) >= 2
+    )
+
+
+def _junk_tokens(key: str) -> bool:
+    """Image-file junk: a short line made mostly of ids, hashes, sizes, file names."""
+    if _IMAGE_FILE.search(key) and len(key.split()) <= 6 and not key.endswith("."):
+        return True
+    tokens = key.split()
+    if not 3 <= len(tokens) <= 20 or re.search(r"[.!?,;:]$", key):
+        return False
+    junk = sum(1 for t in tokens if _is_junk_token(t))
+    dims = sum(1 for t in tokens if _DIMENSION.match(t))
+    return (dims >= 1 and junk >= 3) or junk * 2 >= len(tokens) + 1
+
+
+def _is_junk_token(token: str) -> bool:
+    if _DIMENSION.match(token) or (token.isdigit() and len(token) >= 3):
+        return True
+    has_digit = any(c.isdigit() for c in token)
+    has_alpha = any(c.isalpha() for c in token)
+    return (
+        has_digit
+        and has_alpha
+        and len(token) >= 2
+        and not re.fullmatch(r"\d+(?:st|nd|rd|th|s)", token)
+    )
+
+
+def strip_inline_images(text: str) -> tuple[str, list[str]]:
+    """Remove markdown images inside a paragraph; return the rest and the images removed."""
+    found = _MD_IMAGES.findall(text)
+    return (_MD_IMAGES.sub("", text).strip(), found) if found else (text, [])
+
+
+# ---------------------------------------------------------------- legal footers
+
+_COPYRIGHT_START = re.compile(r"^(?:©|\(c\)|copyright\b|\u24b8)")
+_COPYRIGHT_YEAR = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:19|20)\d\d")
+_RIGHTS = re.compile(r"\ball rights reserved\b|\btous droits réservés\b|\bderechos reservados\b")
+_LEGAL_TERMS = re.compile(
+    r"\bdmca\b|\bcopyright\b|\bterms of (?:use|service)\b|\bprivacy policy\b|\bcookie policy\b"
+    r"|\bmay not be (?:published|reproduced|redistributed|rewritten)\b|\bfair use\b"
+)
+
+
+def legal_rule(key: str) -> str | None:
+    """Copyright lines, rights notices, DMCA notices (strong forms only; context adds more)."""
+    if len(key) > 2000:
+        return None
+    words = len(WORD.findall(key))
+    if _RIGHTS.search(key) and words <= 60:
+        return "all_rights_reserved"
+    if _COPYRIGHT_START.match(key) and words <= 40:
+        return "copyright_line"
+    if _COPYRIGHT_YEAR.search(key) and words <= 25:
+        return "copyright_line"
+    if re.search(r"\bmay not be (?:published|reproduced|redistributed|rewritten)\b", key):
+        return "reproduction_notice"
+    return None
+
+
+def legal_terms(key: str) -> bool:
+    """Mentions legal terms (DMCA, copyright, terms of use): a footer line in the footer zone."""
+    return len(key) <= 2000 and bool(_LEGAL_TERMS.search(key))
+
+
+# ---------------------------------------------------------------- widgets
+
+#: Whole-line widget phrases (matched on the key with punctuation stripped). Generic page
+#: furniture of news sites, not any one publisher's wording.
+_WIDGET_LINE = re.compile(
+    r"^(?:about the authors?|leave a (?:comment|reply)|(?:\d+ )?comments?|post a comment"
+    r"|add a comment|show comments|view comments|join the conversation|comment on this (?:story|article)"
+    r"|source link|source|original source|read the original(?: article)?|view original"
+    r"|share|share this(?: article| story| post| page)?|share (?:on|via) \w+|share this with"
+    r"|print|print this(?: article| page)?|email|e-mail|copy link|link copied|tweet|pin it"
+    r"|advertisement|advertising|sponsored(?: content)?|ad|story continues below(?: advertisement)?"
+    r"|continue reading(?: below)?|continue reading the main story|scroll to continue"
+    r"|subscribe(?: now| today| here)?|sign up|sign up now|log ?in|sign in|register"
+    r"|follow us(?: on \w+)?|like us on facebook|listen to this article|listen"
+    r"|back to top|skip to (?:main )?content"
+    r"|loading|close|menu|search|next article|previous article|next|previous|more"
+    r"|(?:\d+ )?min(?:ute)?s? read|read more|see more|load more|view all|show more)$"
+)
+#: Calls to action that may carry more words ("Sign up for our daily newsletter").
+_WIDGET_CTA = re.compile(
+    r"^(?:sign up|subscribe|get (?:our|the)\b|join our|follow (?:us|@)|click here|tap here"
+    r"|download (?:our|the) app|share (?:this|on|via)|like (?:us|our page)|support (?:our|us)"
+    r"|don't miss|do not miss|never miss|enter your email|we'd love to hear|contact us"
+    r"|have a (?:news )?tip|send us (?:a|your) tip|got a (?:news )?tip)\b"
+)
+_TAG_LINE = re.compile(r"^(?:tags|topics|filed under|categories|category|keywords)\s*:")
+_NEWSLETTER = re.compile(r"\bnewsletters?\b|\binbox\b|\bsubscri(?:be|ption)\b|\bunsubscribe\b")
+
+
+def widget_rule(key: str) -> str | None:
+    """Page furniture: comment prompts, author boxes, share/subscribe lines, source links."""
+    if len(key) > 300:
+        return None
+    bare = _bare(key)
+    if _WIDGET_LINE.match(bare) or _TAG_LINE.match(key):
+        return "widget_phrase"
+    words = len(bare.split())
+    if words <= 25 and _WIDGET_CTA.match(bare):
+        return "call_to_action"
+    if words <= 25 and _NEWSLETTER.search(bare) and not _ends_sentence_in_prose(key):
+        return "newsletter_box"
+    return None
+
+
+def _ends_sentence_in_prose(key: str) -> bool:
+    """Reported speech or narration ("..., she said.") rather than a call to action."""
+    return bool(re.search(r"\b(?:said|says|told|added|wrote|according to)\b", key))
+
+
+def _bare(key: str) -> str:
+    """Key without punctuation and symbols, for whole-line phrase tests."""
+    return " ".join(re.sub(r"[^\w\s'@]", " ", key).split())
+
+
+# ---------------------------------------------------------------- credits and bylines
+
+_CONTRIBUTED = re.compile(
+    r"^[\s\-–—―•*(]*(?P<names>[^()]{2,160}?)\s+(?:contributed|also contributed)"
+    r"(?:\s+(?:reporting|to this (?:article|report|story)|to this|reporting to this \w+))"
+)
+_REPORTING_BY = re.compile(
+    r"^[\s(\[]*(?:additional |with )?(?:reporting|writing|editing|compiled|research)"
+    r"(?: and \w+)? by (?P<names>[^)\]]{2,200})"
+)
+_BYLINE = re.compile(
+    r"^(?:by|written by|words by|story by|author|authors|reporter)\s*:?\s+(?P<names>.{2,150})$"
+)
+
+
+def credit_rule(key: str) -> str | None:
+    """Bylines and "X contributed to this article" lines."""
+    if len(key) > 400:
+        return None
+    if _CONTRIBUTED.match(key):
+        return "contributed_line"
+    if _REPORTING_BY.match(key):
+        return "reporting_credit"
+    if _BYLINE.match(key) and len(key.split()) <= 14 and not key.endswith("."):
+        return "byline"
+    return None
+
+
+def credit_names(text: str) -> list[str]:
+    """Author names from a credit line, in their original spelling."""
+    body = fold_dashes(text)
+    for pattern in (_CONTRIBUTED, _REPORTING_BY, _BYLINE):
+        m = pattern.match(body.casefold())
+        if m:
+            raw = body[m.start("names") : m.end("names")]
+            return split_names(raw)
+    return []
+
+
+def fold_dashes(text: str) -> str:
+    return text.strip().lstrip("-–—―•*([ ").strip()
+
+
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.IGNORECASE)
+_NAME_TAIL = re.compile(
+    r"\s+(?:in|from|at|for)\s+\S.*$|\s*\b(?:editing|edited|writing|reporting)\b.*$", re.IGNORECASE
+)
+
+
+def split_names(raw: str) -> list[str]:
+    """Split "A, B and C" into names; drop places, roles and agency suffixes that are not names."""
+    raw = _NAME_TAIL.sub("", raw.strip(" .;:"))
+    names = []
+    for part in _NAME_SPLIT.split(raw):
+        part = part.strip(" .")
+        words = part.split()
+        if 1 <= len(words) <= 5 and any(c.isupper() for c in part[:1]) and not part.isupper():
+            names.append(part)
+    return names
+
+
+# ---------------------------------------------------------------- navigation
+
+_CRUMB_SEP = re.compile(r"\s(?:>|›|»|/|\||::|→)\s")
+
+
+def navigation_rule(key: str) -> str | None:
+    """Breadcrumbs: "Home > World > Asia", "News | Politics"."""
+    if len(key) > 200:
+        return None
+    parts = [p for p in _CRUMB_SEP.split(key) if p.strip()]
+    if len(parts) >= 2 and all(len(p.split()) <= 4 for p in parts) and not key.endswith("."):
+        return "breadcrumb"
+    return None
+
+
+# ---------------------------------------------------------------- sidebars
+
+_SIDEBAR_LEAD = re.compile(
+    r"^(?:related(?: articles| stories| news| content| posts| coverage| reading| topics)?"
+    r"|read (?:more|also|next)|also read|see also|more (?:from|on|about|stories|news|in)\b.*"
+    r"|recommended(?: for you| stories| reading)?|you (?:may|might) (?:also )?like"
+    r"|most (?:read|popular|viewed|shared)|trending(?: now| stories)?|popular(?: stories| now)?"
+    r"|top stories|latest(?: news| stories)?|editor'?s picks?|what to read next|don't miss)"
+    r"\s*(?::|$)"
+)
+_LINK_ONLY = re.compile(r"^(?:[-*•+]\s*|\d+[.)]\s*)?\[[^\]]+\]\([^)]*\)[\s.]*$")
+
+
+def sidebar_lead_rule(key: str) -> str | None:
+    """A "Related:" / "Read more:" / "Most read" line that starts a list of other headlines."""
+    if len(key) > 300:
+        return None
+    if _SIDEBAR_LEAD.match(_bare_lead(key)):
+        return "related_list"
+    return None
+
+
+def _bare_lead(key: str) -> str:
+    return key.lstrip("#*-–—• >[").strip()
+
+
+def link_only(key: str) -> bool:
+    """A line that is only a markdown link (an item of a link list)."""
+    return len(key) <= 500 and bool(_LINK_ONLY.match(key))
+
+
+# ---------------------------------------------------------------- shape
+
+
+def is_truncated_teaser(key: str) -> bool:
+    return key.endswith(("...", "…", "…]", "[…]"))
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(re.search(r"[.!?…](?:[\"'”’)\]]*)$", text))

@@ -1,0 +1,355 @@
+"""The text rules: from blocks to an Article, shared by the text and the HTML paths.
+
+Cleaning runs in passes over the blocks of one document:
+
+1. **Patterns** (``rules.patterns``, ``rules.dates``): what a block looks like on its own —
+   a markdown image, a copyright line, a byline, a date stamp, a breadcrumb, a widget phrase.
+2. **Lists**: a "Related:" lead and the short lines after it; runs of link-only lines; a
+   trailing run of short headline lines interleaved with dates and teasers (a sidebar of
+   other stories).
+3. **Zones**: the article's prose runs from the first to the last *prose* block (a long block,
+   or a sentence-ending one). Before it is the header (title, masthead, section kicker); after
+   it is the footer, where leftover short lines are chrome. Between, a short line is body: a
+   subheading when prose follows it, or a short paragraph.
+
+Each block ends with a label from the kinds vocabulary and, when removed or lifted, the rule
+that decided it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .article import Article, Block, Hints, Removal
+from .blocks import make_block, split_blocks
+from .normalize import detection_key, normalize_document
+from .rules import metadata
+from .rules.dates import dateline_rule, parse_date
+from .rules.patterns import (
+    caption_rule,
+    credit_names,
+    credit_rule,
+    ends_sentence,
+    is_truncated_teaser,
+    legal_rule,
+    legal_terms,
+    link_only,
+    navigation_rule,
+    sidebar_lead_rule,
+    strip_inline_images,
+    widget_rule,
+)
+
+BODY = "body"
+HEADING = "heading"
+_KEPT = (BODY, HEADING)
+_CHROME = ("legal", "widget", "credit", "caption")
+_MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\([^)\s]*(?:\s\"[^\"]*\")?\)")
+
+#: A block this long is prose whatever its punctuation.
+LONG_PROSE_WORDS = 20
+#: A sentence-ending block this long counts as prose when finding where the article starts.
+FIRST_PROSE_WORDS = 12
+#: Longest line taken for a headline of another story inside a sidebar list.
+HEADLINE_WORDS = 14
+#: Longest teaser accepted under a headline inside a sidebar list.
+TEASER_WORDS = 45
+
+
+def clean_text(text: str, source: str | None = None, url: str | None = None) -> Article:
+    """Clean a scraped plain-text or markdown dump (see DESIGN.md for the contract)."""
+    blocks = split_blocks(normalize_document(text))
+    return clean_blocks(blocks, source=source, url=url)
+
+
+def clean_blocks(
+    blocks: list[Block],
+    *,
+    source: str | None = None,
+    url: str | None = None,
+    hints: Hints | None = None,
+    removed: list[Removal] | None = None,
+) -> Article:
+    """Label every block and assemble the Article. ``removed`` are earlier removals (HTML pre-pass)."""
+    hints = hints or Hints()
+    _label_patterns(blocks)
+    _label_lists(blocks)
+    _label_trailing_listing(blocks)
+    first, last = _prose_span(blocks)
+    _label_header(blocks, first, hints, url)
+    _label_footer(blocks, last)
+    _label_body(blocks, first, last)
+    return _assemble(blocks, source=source, url=url, hints=hints, removed=list(removed or []))
+
+
+__all__ = ["clean_blocks", "clean_text", "make_block"]
+
+
+# ------------------------------------------------------------------------- pass 1: patterns
+
+_PATTERNS: tuple[tuple[str, Callable[[Block], str | None]], ...] = (
+    ("caption", lambda b: caption_rule(b.key, b.text)),
+    ("legal", lambda b: legal_rule(b.key)),
+    ("sidebar", lambda b: sidebar_lead_rule(b.key)),
+    ("credit", lambda b: credit_rule(b.key)),
+    ("dateline", lambda b: dateline_rule(b.key)),
+    ("navigation", lambda b: navigation_rule(b.key)),
+    ("widget", lambda b: widget_rule(b.key)),
+)
+
+
+def _label_patterns(blocks: list[Block]) -> None:
+    for block in blocks:
+        if block.label != BODY:
+            continue
+        for kind, test in _PATTERNS:
+            if rule := test(block):
+                _set(block, kind, rule)
+                break
+
+
+def _set(block: Block, kind: str, rule: str) -> None:
+    block.label, block.rule = kind, rule
+
+
+# ------------------------------------------------------------------------- pass 2: lists
+
+
+def _label_lists(blocks: list[Block]) -> None:
+    """Short lines after a "Related:" lead, and runs of two or more link-only lines."""
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if block.label == "sidebar" and block.rule == "related_list":
+            j = i + 1
+            while j < len(blocks) and blocks[j].label == BODY and _is_list_item(blocks[j]):
+                _set(blocks[j], "sidebar", "related_list")
+                j += 1
+            i = j
+            continue
+        if block.label == BODY and link_only(block.key):
+            j = i
+            while j < len(blocks) and blocks[j].label == BODY and link_only(blocks[j].key):
+                j += 1
+            if j - i >= 2:
+                for item in blocks[i:j]:
+                    _set(item, "sidebar", "link_list")
+            i = j
+            continue
+        i += 1
+
+
+def _is_list_item(block: Block) -> bool:
+    words = len(block.key.split())
+    return link_only(block.key) or (words <= HEADLINE_WORDS and not ends_sentence(block.text))
+
+
+def _label_trailing_listing(blocks: list[Block]) -> None:
+    """A trailing run of other stories: headlines, their dates and teasers, after the article.
+
+    Walking back from the end, the run takes short headline-like lines, date lines, and
+    teasers that sit right under a headline or date. It stops at the first block that is none
+    of these (the article's last paragraph). It is a sidebar only if it has the shape of a
+    list: at least three headlines and either two dates, two repeated headlines, or two
+    truncated teasers.
+    """
+    end = len(blocks)
+    while end and blocks[end - 1].label in _CHROME:
+        end -= 1
+    start = end
+    headlines: list[str] = []
+    dates = truncated = 0
+    for i in range(end - 1, -1, -1):
+        block = blocks[i]
+        words = len(block.key.split())
+        if block.label in _CHROME or block.label in ("sidebar", "navigation"):
+            pass
+        elif block.label == "dateline":
+            dates += 1
+        elif block.label != BODY:
+            break
+        elif block.heading or (words <= HEADLINE_WORDS and not ends_sentence(block.text)):
+            headlines.append(block.key)
+        elif words <= TEASER_WORDS and i > 0 and _lists_above(blocks[i - 1]):
+            truncated += is_truncated_teaser(block.key)
+        else:
+            break
+        start = i
+    repeated = len(headlines) - len(set(headlines))
+    if len(headlines) >= 3 and (dates >= 2 or repeated >= 2 or truncated >= 2):
+        for block in blocks[start:]:
+            if block.label in (BODY, "dateline", "navigation"):
+                _set(block, "sidebar", "headline_list")
+
+
+def _lists_above(block: Block) -> bool:
+    """The block above a teaser is a headline or a date line."""
+    if block.label == "dateline":
+        return True
+    return (
+        block.label == BODY
+        and len(block.key.split()) <= HEADLINE_WORDS
+        and not ends_sentence(block.text)
+    )
+
+
+# ------------------------------------------------------------------------- pass 3: zones
+
+
+def _is_prose(block: Block, min_words: int) -> bool:
+    words = len(block.key.split())
+    return (
+        block.label == BODY
+        and not block.heading
+        and (words >= LONG_PROSE_WORDS or (words >= min_words and ends_sentence(block.text)))
+    )
+
+
+def _prose_span(blocks: list[Block]) -> tuple[int, int]:
+    """Indexes of the first and last prose blocks; (len, -1) when there is no prose."""
+    first = next((i for i, b in enumerate(blocks) if _is_prose(b, FIRST_PROSE_WORDS)), len(blocks))
+    last = next((i for i in range(len(blocks) - 1, -1, -1) if _is_prose(blocks[i], 4)), -1)
+    return first, max(last, first if first < len(blocks) else -1)
+
+
+def _label_header(blocks: list[Block], first: int, hints: Hints, url: str | None) -> None:
+    """Title and its repeats, masthead and section kickers before the article's first prose."""
+    title = _find_title(blocks, first, hints)
+    if title is None:
+        return
+    _set(blocks[title], "title", "headline" if not hints.title else "headline_matches_metadata")
+    title_key = _loose(blocks[title].key)
+    for i, block in enumerate(blocks):
+        if i != title and block.label in (BODY, HEADING) and _loose(block.key) == title_key:
+            _set(block, "duplicate_title", "repeated_headline")
+    holder = metadata.copyright_holder(blocks)
+    for block in blocks[:title]:
+        if block.label != BODY:
+            continue
+        rule = metadata.masthead_rule(block, hints=hints, holder=holder, url=url)
+        if rule:
+            _set(block, "masthead", rule)
+        elif len(block.key.split()) <= 6 and not ends_sentence(block.text):
+            _set(block, "navigation", "section_kicker")
+
+
+def _find_title(blocks: list[Block], first: int, hints: Hints) -> int | None:
+    """The headline: the block matching the metadata title, else the best header candidate.
+
+    Among the header blocks (before the first prose block) that are not sentences, the one
+    repeated later in the document wins, else the longest: mastheads and kickers are shorter
+    than headlines.
+    """
+    if hints.title:
+        wanted = _loose(detection_key(hints.title))
+        for i, block in enumerate(blocks[: max(first, 1) + 3]):
+            if block.label == BODY and _loose(block.key) == wanted:
+                return i
+    candidates = [
+        i
+        for i in range(min(first, len(blocks)))
+        if blocks[i].label == BODY
+        and 1 <= len(blocks[i].key.split()) <= 30
+        and not blocks[i].text.endswith(".")
+    ]
+    if not candidates:
+        return None
+    keys = [_loose(b.key) for b in blocks]
+
+    def score(i: int) -> tuple[bool, int, int]:
+        repeated = keys.count(keys[i]) > 1
+        return repeated, len(blocks[i].key.split()), -i
+
+    best = max(candidates, key=score)
+    # A lone one- or two-word line is a kicker or masthead, not a headline.
+    return best if len(blocks[best].key.split()) >= 3 or score(best)[0] else None
+
+
+def _loose(key: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", key).split())
+
+
+def _label_footer(blocks: list[Block], last: int) -> None:
+    """After the last prose block, leftover short lines are page chrome."""
+    for i in range(last + 1, len(blocks)):
+        block = blocks[i]
+        if block.label != BODY:
+            continue
+        above = blocks[i - 1] if i else None
+        if above is not None and above.label == "legal" and not ends_sentence(above.text):
+            _set(block, "legal", "legal_continuation")
+        elif legal_terms(block.key):
+            _set(block, "legal", "legal_terms_in_footer")
+        elif not block.heading or i == len(blocks) - 1:
+            _set(block, "widget", "trailing_chrome")
+
+
+def _label_body(blocks: list[Block], first: int, last: int) -> None:
+    """Subheadings and in-article repeats between the first and last prose blocks."""
+    seen: set[str] = set()
+    for i in range(max(first, 0), last + 1):
+        block = blocks[i]
+        if block.label != BODY:
+            continue
+        words = len(block.key.split())
+        if words >= 4 and block.key in seen:
+            _set(block, "sidebar", "repeated_block")
+            continue
+        seen.add(block.key)
+        if block.heading or (
+            words <= HEADLINE_WORDS and not ends_sentence(block.text) and _prose_follows(blocks, i)
+        ):
+            block.label = HEADING
+
+
+def _prose_follows(blocks: list[Block], i: int) -> bool:
+    nxt = next((b for b in blocks[i + 1 :] if b.label in (BODY, HEADING)), None)
+    return nxt is not None and _is_prose(nxt, 4)
+
+
+# ------------------------------------------------------------------------- assembly
+
+
+def _assemble(
+    blocks: list[Block],
+    *,
+    source: str | None,
+    url: str | None,
+    hints: Hints,
+    removed: list[Removal],
+) -> Article:
+    article = Article(source=source, url=url, removed=removed)
+    for block in blocks:
+        if block.label in _KEPT:
+            text, images = strip_inline_images(block.text)
+            removed.extend(Removal("caption", "inline_markdown_image", img) for img in images)
+            text = _MD_LINK.sub(r"\1", text)
+            if not text:
+                continue
+            if block.label == HEADING:
+                article.headings.append(len(article.paragraphs))
+            article.paragraphs.append(text)
+            continue
+        removed.append(Removal(block.label, block.rule, block.text))
+        _lift(article, block)
+    article.title = article.title or hints.title
+    article.site = article.site or hints.site or metadata.copyright_holder(blocks)
+    article.published = article.published or hints.published
+    if not article.authors:
+        article.authors = list(hints.authors)
+    return article
+
+
+def _lift(article: Article, block: Block) -> None:
+    """Copy a lifted block's information into the article's metadata (first one wins)."""
+    if block.label == "title" and article.title is None:
+        article.title = block.text
+    elif block.label == "masthead" and article.site is None:
+        article.site = block.text
+    elif block.label == "dateline" and article.published is None:
+        article.published = parse_date(block.text)
+    elif block.label == "credit":
+        for name in credit_names(block.text):
+            if name not in article.authors:
+                article.authors.append(name)
