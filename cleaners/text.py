@@ -71,7 +71,10 @@ def clean_blocks(
     hints: Hints | None = None,
     removed: list[Removal] | None = None,
 ) -> Article:
-    """Label every block and assemble the Article. ``removed`` are earlier removals (HTML pre-pass)."""
+    """Label every block and assemble the Article.
+
+    ``removed`` are removals made before the text rules (the HTML pre-pass); they come first.
+    """
     hints = hints or Hints()
     _label_patterns(blocks)
     _label_lists(blocks)

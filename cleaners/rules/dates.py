@@ -12,7 +12,10 @@ _MONTHS = {
     "dec": 12, "december": 12,
 }  # fmt: skip
 _MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+_WEEKDAYS = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    "|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+)
 
 #: Words that may stand in a date line besides the date itself.
 _DATE_WORDS = re.compile(

@@ -11,7 +11,7 @@ from ..normalize import detection_key
 #: Words publications end their names with. A generic vocabulary of the trade (every country
 #: has its Times, Post and Herald), not any one publisher's name.
 _PUBLICATION_NOUNS = frozenset(
-    [
+    (
         "times",
         "post",
         "news",
@@ -68,7 +68,7 @@ _PUBLICATION_NOUNS = frozenset(
         "television",
         "channel",
         "agency",
-    ]
+    )
 )
 _HOLDER = re.compile(
     r"^(?:copyright\s*)?(?:©|\(c\)|copyright)?\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?"

@@ -141,7 +141,8 @@ def legal_terms(key: str) -> bool:
 #: furniture of news sites, not any one publisher's wording.
 _WIDGET_LINE = re.compile(
     r"^(?:about the authors?|leave a (?:comment|reply)|(?:\d+ )?comments?|post a comment"
-    r"|add a comment|show comments|view comments|join the conversation|comment on this (?:story|article)"
+    r"|add a comment|show comments|view comments|join the conversation"
+    r"|comment on this (?:story|article)"
     r"|source link|source|original source|read the original(?: article)?|view original"
     r"|share|share this(?: article| story| post| page)?|share (?:on|via) \w+|share this with"
     r"|print|print this(?: article| page)?|email|e-mail|copy link|link copied|tweet|pin it"
