@@ -1,0 +1,72 @@
+"""Opening a warehouse file: waiting out another process's lock, then migrating."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import duckdb
+
+from warehouse.errors import WarehouseLocked
+from warehouse.migrations import check_current, discover, migrate
+
+_LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
+_FIRST_DELAY = 0.05
+_MAX_DELAY = 1.0
+
+
+def open_warehouse(
+    path: str | os.PathLike[str],
+    *,
+    read_only: bool = False,
+    wait_seconds: float = 10.0,
+    migrations_dir: Path | Traversable | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB warehouse at ``path``, ready to use.
+
+    Read-write: creates missing parent directories and the file, and applies pending
+    migrations. Read-only: the file must exist and be fully migrated, else
+    :class:`~warehouse.errors.SchemaVersionError` says how to fix it.
+
+    DuckDB lets one process at a time open a file (a second one, even read-only, fails at
+    once), so a lock conflict is retried with growing pauses for up to ``wait_seconds``,
+    then raised as :class:`~warehouse.errors.WarehouseLocked`.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run an ingest first to create it")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    migrations = discover(migrations_dir)
+    con = _connect(path, read_only, wait_seconds)
+    try:
+        if read_only:
+            check_current(con, migrations, str(path))
+        else:
+            migrate(con, migrations, str(path))
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _connect(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait_seconds
+    delay = _FIRST_DELAY
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            message = str(error)
+            if "lock" not in message.lower():
+                raise
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                holder = _LOCK_HOLDER.search(message)
+                pid = int(holder[1]) if holder else None
+                raise WarehouseLocked(path, wait_seconds, pid) from error
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, _MAX_DELAY)
