@@ -1,0 +1,38 @@
+"""Everything DuckDB: schema and migrations, loading, run bookkeeping, read-side queries.
+
+Takes plain rows (dicts); never imports ``cleaners`` or ``flows``.
+"""
+
+from warehouse.connection import open_warehouse
+from warehouse.duplicates import set_duplicate_of, set_passage_duplicates
+from warehouse.errors import SchemaVersionError, WarehouseError, WarehouseLocked
+from warehouse.load import Batch, LandResult, land
+from warehouse.queries import (
+    ArticleDetail,
+    RunSummary,
+    WarehouseStats,
+    article_detail,
+    stats,
+    summary,
+)
+from warehouse.runs import finish_run, start_run
+
+__all__ = [
+    "ArticleDetail",
+    "Batch",
+    "LandResult",
+    "RunSummary",
+    "SchemaVersionError",
+    "WarehouseError",
+    "WarehouseLocked",
+    "WarehouseStats",
+    "article_detail",
+    "finish_run",
+    "land",
+    "open_warehouse",
+    "set_duplicate_of",
+    "set_passage_duplicates",
+    "start_run",
+    "stats",
+    "summary",
+]

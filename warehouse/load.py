@@ -1,0 +1,209 @@
+"""Landing a batch of cleaned articles: one transaction, bulk inserts through Arrow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from warehouse.clock import utc_naive
+from warehouse.transaction import registered, transaction
+
+Row = Mapping[str, Any]
+
+#: The columns a caller may give for each kind of row; ``run_id`` and ``ingested_at`` /
+#: ``rejected_at`` come from the :class:`Batch`, ``passage_id`` is derived.
+ARTICLE_COLUMNS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("title", pa.string()),
+        ("site", pa.string()),
+        ("published", pa.date32()),
+        ("authors", pa.list_(pa.string())),
+        ("body", pa.string()),
+        ("word_count", pa.int32()),
+        ("duplicate_of", pa.string()),
+        ("content_sha256", pa.string()),
+        ("encoding", pa.string()),
+        ("input_format", pa.string()),
+    ]
+)
+PASSAGE_COLUMNS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("position", pa.int32()),
+        ("text", pa.string()),
+        ("duplicate_of", pa.string()),
+    ]
+)
+REMOVAL_COLUMNS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("position", pa.int32()),
+        ("kind", pa.string()),
+        ("rule", pa.string()),
+        ("text", pa.string()),
+    ]
+)
+REJECT_COLUMNS = pa.schema([("source", pa.string()), ("reason", pa.string())])
+
+_REQUIRED = {
+    "articles": ("article_id", "source", "body", "word_count"),
+    "passages": ("article_id", "position", "text"),
+    "removals": ("article_id", "position", "kind", "rule", "text"),
+    "rejects": ("source", "reason"),
+}
+
+
+@dataclass(slots=True)
+class Batch:
+    """What one cleaning step hands over: rows as plain dicts keyed by column name.
+
+    Article rows use the keys of :data:`ARTICLE_COLUMNS` (``article_id``, ``source``,
+    ``body`` and ``word_count`` are required), passage rows those of
+    :data:`PASSAGE_COLUMNS`, removal rows those of :data:`REMOVAL_COLUMNS`, reject rows
+    ``source`` and ``reason``. ``run_id`` and ``ingested_at`` (default: landing time,
+    naive taken as UTC) stamp every article and reject of the batch.
+    """
+
+    run_id: str | None = None
+    articles: list[Row] = field(default_factory=list)
+    passages: list[Row] = field(default_factory=list)
+    removals: list[Row] = field(default_factory=list)
+    rejects: list[Row] = field(default_factory=list)
+    ingested_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LandResult:
+    """What :func:`land` did. Ids are in batch order."""
+
+    landed: tuple[str, ...]
+    existing: tuple[str, ...]
+    passages: int
+    removals: int
+    rejects: int
+
+
+def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
+    """Insert ``batch`` in one transaction; idempotent per ``article_id``.
+
+    Rows repeating an id within the batch are dropped (the first one wins: an article by
+    ``article_id``, a passage or removal by ``(article_id, position)``, a reject by
+    ``(source, reason)``). Articles already in the warehouse are skipped together with
+    their passages and removals; a reject already stored for the same source, reason and
+    run is not stored again. Any failure rolls the whole batch back.
+    """
+    articles = _first_by(batch.articles, lambda r: r.get("article_id"))
+    passages = _first_by(batch.passages, lambda r: (r.get("article_id"), r.get("position")))
+    removals = _first_by(batch.removals, lambda r: (r.get("article_id"), r.get("position")))
+    rejects = _first_by(batch.rejects, lambda r: (r.get("source"), r.get("reason")))
+    tables = {
+        "articles": _to_table("articles", articles, ARTICLE_COLUMNS),
+        "passages": _to_table("passages", passages, PASSAGE_COLUMNS),
+        "removals": _to_table("removals", removals, REMOVAL_COLUMNS),
+        "rejects": _to_table("rejects", rejects, REJECT_COLUMNS),
+    }
+    ids = tables["articles"]["article_id"]
+    for name in ("passages", "removals"):
+        _check_parents(name, tables[name], ids)
+    stamp = {"run_id": batch.run_id, "at": utc_naive(batch.ingested_at)}
+
+    with transaction(con):
+        with registered(con, "_batch_articles", tables["articles"]):
+            existing = pa.array(
+                [
+                    article_id
+                    for (article_id,) in con.execute(
+                        "SELECT article_id FROM articles"
+                        " WHERE article_id IN (SELECT article_id FROM _batch_articles)"
+                    ).fetchall()
+                ],
+                pa.string(),
+            )
+        new = {
+            name: table.filter(pc.invert(pc.is_in(table["article_id"], existing)))
+            for name, table in tables.items()
+            if name != "rejects"
+        }
+        with registered(con, "_batch_articles", new["articles"]):
+            con.execute(_INSERT_ARTICLES, stamp)
+        with registered(con, "_batch_passages", new["passages"]):
+            con.execute(_INSERT_PASSAGES)
+        with registered(con, "_batch_removals", new["removals"]):
+            con.execute(_INSERT_REMOVALS)
+        with registered(con, "_batch_rejects", tables["rejects"]):
+            (stored_rejects,) = con.execute(_INSERT_REJECTS, stamp).fetchall()[0]
+
+    is_existing = pc.is_in(ids, existing).to_pylist()
+    all_ids = ids.to_pylist()
+    return LandResult(
+        landed=tuple(i for i, old in zip(all_ids, is_existing, strict=True) if not old),
+        existing=tuple(i for i, old in zip(all_ids, is_existing, strict=True) if old),
+        passages=new["passages"].num_rows,
+        removals=new["removals"].num_rows,
+        rejects=stored_rejects,
+    )
+
+
+_INSERT_ARTICLES = """
+INSERT INTO articles BY NAME
+SELECT * EXCLUDE (authors), coalesce(authors, []) AS authors,
+       $run_id AS run_id, $at AS ingested_at
+FROM _batch_articles
+"""
+_INSERT_PASSAGES = """
+INSERT INTO passages BY NAME
+SELECT *, article_id || ':' || position AS passage_id FROM _batch_passages
+"""
+_INSERT_REMOVALS = "INSERT INTO removals BY NAME SELECT * FROM _batch_removals"
+_INSERT_REJECTS = """
+INSERT INTO rejects BY NAME
+SELECT b.source, b.reason, $run_id AS run_id, $at AS rejected_at
+FROM _batch_rejects AS b
+WHERE NOT EXISTS (
+    SELECT 1 FROM rejects AS r
+    WHERE r.source = b.source AND r.reason = b.reason
+      AND r.run_id IS NOT DISTINCT FROM $run_id
+)
+"""
+
+
+def _first_by(rows: Iterable[Row], key: Callable[[Row], Hashable]) -> list[Row]:
+    """Keep the first row of each key, in order."""
+    seen: set[Hashable] = set()
+    kept = []
+    for row in rows:
+        k = key(row)
+        if k not in seen:
+            seen.add(k)
+            kept.append(row)
+    return kept
+
+
+def _to_table(kind: str, rows: list[Row], schema: pa.Schema) -> pa.Table:
+    """Convert rows to Arrow, refusing unknown keys and missing or null required values."""
+    unknown = set().union(*(row.keys() for row in rows)) - set(schema.names)
+    if unknown:
+        raise ValueError(f"{kind} rows have unknown keys {sorted(unknown)}")
+    table = pa.Table.from_pylist(rows, schema=schema)
+    for column in _REQUIRED[kind]:
+        nulls = table[column].null_count
+        if nulls:
+            raise ValueError(f"{kind}: {column!r} is missing or None in {nulls} row(s)")
+    return table
+
+
+def _check_parents(kind: str, table: pa.Table, article_ids: pa.ChunkedArray) -> None:
+    orphans = pc.unique(
+        table["article_id"].filter(pc.invert(pc.is_in(table["article_id"], article_ids)))
+    )
+    if len(orphans):
+        raise ValueError(f"{kind} refer to articles not in the batch: {orphans[:3].to_pylist()}")
