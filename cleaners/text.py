@@ -126,7 +126,7 @@ def _label_lists(blocks: list[Block]) -> None:
         block = blocks[i]
         if block.label == "sidebar" and block.rule == "related_list":
             j = i + 1
-            while j < len(blocks) and blocks[j].label == BODY and _is_list_item(blocks[j]):
+            while j < len(blocks) and _is_list_item(blocks[j]):
                 _set(blocks[j], "sidebar", "related_list")
                 j += 1
             i = j
@@ -144,8 +144,12 @@ def _label_lists(blocks: list[Block]) -> None:
 
 
 def _is_list_item(block: Block) -> bool:
+    """A headline, a link or a date line: what follows a "Related:" lead."""
+    if block.label == "dateline":
+        return True
     words = len(block.key.split())
-    return link_only(block.key) or (words <= HEADLINE_WORDS and not ends_sentence(block.text))
+    short = words <= HEADLINE_WORDS and not ends_sentence(block.text)
+    return block.label == BODY and (link_only(block.key) or short)
 
 
 def _label_trailing_listing(blocks: list[Block]) -> None:
@@ -166,7 +170,9 @@ def _label_trailing_listing(blocks: list[Block]) -> None:
     for i in range(end - 1, -1, -1):
         block = blocks[i]
         words = len(block.key.split())
-        if block.label in _CHROME or block.label in ("sidebar", "navigation"):
+        if block.label == "sidebar" and words <= HEADLINE_WORDS:
+            headlines.append(block.key)
+        elif block.label in _CHROME or block.label in ("sidebar", "navigation"):
             pass
         elif block.label == "dateline":
             dates += 1
