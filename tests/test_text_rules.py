@@ -1,4 +1,4 @@
-"""Text rules on pages that are not in the seeds: variants that must go, hard negatives that stay."""
+"""Text rules on pages not in the seeds: variants that must go, hard negatives that stay."""
 
 from __future__ import annotations
 
