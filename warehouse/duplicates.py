@@ -37,7 +37,7 @@ def _link(con: duckdb.DuckDBPyConnection, table: str, key: str, pairs: Iterable[
         {"id": list(links), "duplicate_of": list(links.values())},
         schema=pa.schema([("id", pa.string()), ("duplicate_of", pa.string())]),
     )
-    with transaction(con), registered(con, "_links", arrow):
+    with registered(con, {"_links": arrow}), transaction(con):
         unknown = con.execute(
             f"""
             SELECT id FROM (

@@ -106,64 +106,50 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
     removals = _first_by(batch.removals, lambda r: (r.get("article_id"), r.get("position")))
     rejects = _first_by(batch.rejects, lambda r: (r.get("source"), r.get("reason")))
     tables = {
-        "articles": _to_table("articles", articles, ARTICLE_COLUMNS),
-        "passages": _to_table("passages", passages, PASSAGE_COLUMNS),
-        "removals": _to_table("removals", removals, REMOVAL_COLUMNS),
-        "rejects": _to_table("rejects", rejects, REJECT_COLUMNS),
+        "_batch_articles": _to_table("articles", articles, ARTICLE_COLUMNS),
+        "_batch_passages": _to_table("passages", passages, PASSAGE_COLUMNS),
+        "_batch_removals": _to_table("removals", removals, REMOVAL_COLUMNS),
+        "_batch_rejects": _to_table("rejects", rejects, REJECT_COLUMNS),
     }
-    ids = tables["articles"]["article_id"]
-    for name in ("passages", "removals"):
-        _check_parents(name, tables[name], ids)
+    ids = tables["_batch_articles"]["article_id"]
+    _check_parents("passages", tables["_batch_passages"], ids)
+    _check_parents("removals", tables["_batch_removals"], ids)
     stamp = {"run_id": batch.run_id, "at": utc_naive(batch.ingested_at)}
 
-    with transaction(con):
-        with registered(con, "_batch_articles", tables["articles"]):
-            existing = pa.array(
-                [
-                    article_id
-                    for (article_id,) in con.execute(
-                        "SELECT article_id FROM articles"
-                        " WHERE article_id IN (SELECT article_id FROM _batch_articles)"
-                    ).fetchall()
-                ],
-                pa.string(),
-            )
-        new = {
-            name: table.filter(pc.invert(pc.is_in(table["article_id"], existing)))
-            for name, table in tables.items()
-            if name != "rejects"
-        }
-        with registered(con, "_batch_articles", new["articles"]):
-            con.execute(_INSERT_ARTICLES, stamp)
-        with registered(con, "_batch_passages", new["passages"]):
-            con.execute(_INSERT_PASSAGES)
-        with registered(con, "_batch_removals", new["removals"]):
-            con.execute(_INSERT_REMOVALS)
-        with registered(con, "_batch_rejects", tables["rejects"]):
-            (stored_rejects,) = con.execute(_INSERT_REJECTS, stamp).fetchall()[0]
+    with registered(con, tables), transaction(con):
+        existing = {i for (i,) in con.execute(_EXISTING).fetchall()}
+        # Children first: until their articles are inserted, "article not in the warehouse"
+        # is exactly "article new in this batch".
+        (n_passages,) = con.execute(_INSERT_PASSAGES).fetchall()[0]
+        (n_removals,) = con.execute(_INSERT_REMOVALS).fetchall()[0]
+        con.execute(_INSERT_ARTICLES, stamp)
+        (n_rejects,) = con.execute(_INSERT_REJECTS, stamp).fetchall()[0]
 
-    is_existing = pc.is_in(ids, existing).to_pylist()
-    all_ids = ids.to_pylist()
     return LandResult(
-        landed=tuple(i for i, old in zip(all_ids, is_existing, strict=True) if not old),
-        existing=tuple(i for i, old in zip(all_ids, is_existing, strict=True) if old),
-        passages=new["passages"].num_rows,
-        removals=new["removals"].num_rows,
-        rejects=stored_rejects,
+        landed=tuple(i for i in ids.to_pylist() if i not in existing),
+        existing=tuple(i for i in ids.to_pylist() if i in existing),
+        passages=n_passages,
+        removals=n_removals,
+        rejects=n_rejects,
     )
 
 
+_EXISTING = "SELECT article_id FROM articles SEMI JOIN _batch_articles USING (article_id)"
 _INSERT_ARTICLES = """
 INSERT INTO articles BY NAME
-SELECT * EXCLUDE (authors), coalesce(authors, []) AS authors,
+SELECT b.* EXCLUDE (authors), coalesce(b.authors, []) AS authors,
        $run_id AS run_id, $at AS ingested_at
-FROM _batch_articles
+FROM _batch_articles AS b ANTI JOIN articles AS a USING (article_id)
 """
 _INSERT_PASSAGES = """
 INSERT INTO passages BY NAME
-SELECT *, article_id || ':' || position AS passage_id FROM _batch_passages
+SELECT p.*, p.article_id || ':' || p.position AS passage_id
+FROM _batch_passages AS p ANTI JOIN articles AS a USING (article_id)
 """
-_INSERT_REMOVALS = "INSERT INTO removals BY NAME SELECT * FROM _batch_removals"
+_INSERT_REMOVALS = """
+INSERT INTO removals BY NAME
+SELECT r.* FROM _batch_removals AS r ANTI JOIN articles AS a USING (article_id)
+"""
 _INSERT_REJECTS = """
 INSERT INTO rejects BY NAME
 SELECT b.source, b.reason, $run_id AS run_id, $at AS rejected_at

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import duckdb
@@ -22,10 +22,17 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 @contextmanager
-def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[str]:
-    """Make ``table`` scannable by SQL as ``name`` for the duration of the block."""
-    con.register(name, table)
+def registered(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pa.Table]) -> Iterator[None]:
+    """Make each Arrow table scannable by SQL under its name for the duration of the block.
+
+    Enter it outside :func:`transaction`: DuckDB refuses to unregister in an aborted one.
+    """
+    done = []
     try:
-        yield name
+        for name, table in tables.items():
+            con.register(name, table)
+            done.append(name)
+        yield
     finally:
-        con.unregister(name)
+        for name in done:
+            con.unregister(name)
