@@ -90,7 +90,7 @@ def clean_batch(documents: Iterable[Document]) -> Cleaned:
                 article = clean_html(doc.text, url=doc.url, source=doc.source)
             else:
                 article = clean_text(doc.text, source=doc.source, url=doc.url)
-        except Exception as exc:  # noqa: BLE001 - one bad document must not sink the batch
+        except Exception as exc:  # one bad document must not sink the batch
             out.rejects.append(Reject(doc.source, f"cleaning failed: {type(exc).__name__}: {exc}"))
             continue
         if not article.paragraphs:
