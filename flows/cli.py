@@ -1,31 +1,38 @@
-"""The ``presswash`` command line.
+"""The ``presswash`` command line: one module per subcommand, mounted here.
 
-Exit codes: 0 success (every input accounted for, rejects included); 1 the run failed;
-2 usage error; 3 the warehouse is locked by another process.
+Every subcommand module exposes ``add_arguments(parser)`` and ``run(args) -> int``; the
+first line of its docstring is its help. Exit codes are shared: 0 success (for ``run``:
+every input accounted for, rejects included); 1 the command failed; 2 usage error; 3 the
+warehouse is locked by another process. Errors are printed as one line naming what failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 import warehouse
-from flows import settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
+#: Subcommand name -> module under ``flows``.
+COMMANDS = {
+    "run": "flows.run_command",
+    "eval": "flows.evaluate",
+}
+
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
-        return args.handler(args)
+        return args.module.run(args)
     except warehouse.WarehouseLocked as exc:
         print(f"presswash: {exc}", file=sys.stderr)
         return EXIT_LOCKED
-    except (warehouse.WarehouseError, FileNotFoundError) as exc:
-        print(f"presswash: {exc}", file=sys.stderr)
+    except (warehouse.WarehouseError, OSError) as exc:
+        print(f"presswash {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
 
 
@@ -35,32 +42,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Clean scraped news articles and land them in a DuckDB warehouse.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    run = commands.add_parser("run", help="ingest files and directories (default: seeds/)")
-    run.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to ingest")
-    run.add_argument("--db", default=str(settings.DEFAULT_DB), help="warehouse file (%(default)s)")
-    run.set_defaults(handler=_run)
-
-    from flows import evaluate
-
-    ev = commands.add_parser("eval", help="score extraction against a WCXB-layout dataset")
-    evaluate.add_arguments(ev)
-    ev.set_defaults(handler=evaluate.run)
+    for name, module_name in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        summary = (module.__doc__ or name).strip().splitlines()[0]
+        sub = commands.add_parser(name, help=summary, description=summary)
+        module.add_arguments(sub)
+        sub.set_defaults(module=module)
     return parser
-
-
-def _run(args: argparse.Namespace) -> int:
-    from flows.ingest import ingest
-
-    report = ingest(paths=args.paths or None, db=args.db)
-    for reject in report.rejects:
-        print(f"rejected: {reject.source}: {reject.reason}", file=sys.stderr)
-    print(f"run {report.run_id} -> {report.db}")
-    width = 12
-    for name in ("inputs", "landed", "duplicates", "rejected"):
-        print(f"  {name:<{width}}{getattr(report, name):>6}")
-    if report.removals_by_kind:
-        print("  removals by kind:")
-        for kind, n in report.removals_by_kind.most_common():
-            print(f"    {kind:<{width + 4}}{n:>4}")
-    return EXIT_OK
