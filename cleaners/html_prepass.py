@@ -1,0 +1,229 @@
+"""The HTML pre-pass: take out page parts that are never article text, and say why.
+
+It works on the parsed lxml tree, before the main-text extractor sees it, and finds
+boilerplate by structure (``<aside>``, ``<nav>``, ``<figcaption>``, ``<footer>``) and by the
+generic words page templates put in ``class``, ``id``, ``role`` and ``aria-label``
+(``related``, ``share``, ``newsletter``, ``breadcrumb``...), never by a site's name.
+
+Class words are a weak signal: an article wrapper may well be called ``share-enabled`` or
+``has-sidebar``. So an element is dropped only when it holds a small share of the page's
+paragraph text (:data:`MAX_TEXT_SHARE`): a wrapper of the article itself always stays.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from .article import Removal
+from .normalize import fold_ws
+
+#: An element holding more than this share of the page's paragraph text is never dropped.
+MAX_TEXT_SHARE = 0.4
+#: An id of this many words or more, most found at the start of the element's text, is an
+#: anchor made from that text (see :func:`_is_text_anchor`).
+ANCHOR_WORDS = 3
+ANCHOR_TEXT_CHARS = 300
+ANCHOR_SHARE = 0.75
+
+#: Elements that are boilerplate by their tag alone, with the kind and rule they record.
+_TAG_KINDS: dict[str, tuple[str, str]] = {
+    "figcaption": ("caption", "figcaption_element"),
+    "aside": ("sidebar", "aside_element"),
+    "nav": ("navigation", "nav_element"),
+    "footer": ("navigation", "footer_element"),
+}
+
+#: ARIA landmark roles that are never the article.
+_ROLE_KINDS: dict[str, tuple[str, str]] = {
+    "navigation": ("navigation", "navigation_role"),
+    "complementary": ("sidebar", "complementary_role"),
+    "contentinfo": ("navigation", "contentinfo_role"),
+}
+
+#: Words of ``class``/``id``/``aria-label`` naming boilerplate, by kind. A word matches a
+#: whole token of the attribute (split at ``-``, ``_``, spaces and camelCase), or two adjacent
+#: tokens written together (``author-box`` and ``authorBox`` both give ``authorbox``).
+_WORD_KINDS: dict[str, tuple[str, ...]] = {
+    "caption": ("caption", "figcaption", "photocredit", "imagecredit", "credits"),
+    "sidebar": (
+        "related",
+        "sidebar",
+        "recommended",
+        "recommendations",
+        "trending",
+        "mostpopular",
+        "mostread",
+        "morestories",
+        "readmore",
+        "readnext",
+        "youmaylike",
+        "alsoread",
+        "outbrain",
+        "taboola",
+    ),
+    "widget": (
+        "share",
+        "sharing",
+        "sharethis",
+        "sharedaddy",
+        "addtoany",
+        "social",
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "signup",
+        "optin",
+        "promo",
+        "advert",
+        "advertisement",
+        "ads",
+        "sponsored",
+        "comments",
+        "commentlist",
+        "disqus",
+        "respond",
+        "authorbox",
+        "authorbio",
+        "aboutauthor",
+        "cookie",
+        "consent",
+    ),
+    "credit": ("byline",),
+    "navigation": (
+        "breadcrumb",
+        "breadcrumbs",
+        "pagination",
+        "pager",
+        "navbar",
+        "menu",
+        "skiplink",
+    ),
+    "legal": ("copyright", "disclaimer"),
+}
+_WORD_KIND = {word: kind for kind, words in _WORD_KINDS.items() for word in words}
+
+#: Never dropped, whatever their attributes say.
+_PROTECTED_TAGS = frozenset({"html", "head", "body", "main", "title", "h1"})
+
+#: Text that is never shown; left out of text measures and removal records.
+_INVISIBLE_TAGS = ("script", "style", "noscript", "template")
+
+_SPLIT = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+#: Every element a rule could fire on. (Class words are then checked in Python, with a cache:
+#: libxml2's XPath ``contains()`` over many words costs more than the whole extraction.)
+_CANDIDATES = etree.XPath(
+    "//body//*[@class or @id or @role or @aria-label or "
+    + " or ".join(f"self::{tag}" for tag in _TAG_KINDS)
+    + "]"
+)
+_PARAGRAPHS = etree.XPath(".//p")
+_ATTRIBUTES = ("class", "id", "aria-label")
+
+
+def attribute_words(value: str) -> list[str]:
+    """The lower-case tokens of a class/id/aria value, plus adjacent pairs written together."""
+    tokens = [t for t in _SPLIT.split(_CAMEL.sub(" ", value).lower()) if t]
+    return tokens + [a + b for a, b in itertools.pairwise(tokens)]
+
+
+@functools.lru_cache(maxsize=8192)
+def _attribute_verdict(attribute: str, value: str) -> tuple[str, str] | None:
+    """Templates repeat the same class strings all over a page: this is cached."""
+    for word in attribute_words(value):
+        if kind := _WORD_KIND.get(word):
+            return kind, f"{attribute}_{word}"
+    return None
+
+
+def classify(element: HtmlElement) -> tuple[str, str] | None:
+    """The (kind, rule) that marks ``element`` as boilerplate, or None."""
+    tag = element.tag
+    if not isinstance(tag, str) or tag in _PROTECTED_TAGS:
+        return None
+    if tag in _TAG_KINDS:
+        return _TAG_KINDS[tag]
+    role = element.get("role")
+    if role and (verdict := _ROLE_KINDS.get(role.strip().lower())):
+        return verdict
+    for attribute in _ATTRIBUTES:
+        value = element.get(attribute)
+        if value and (verdict := _attribute_verdict(attribute, value)):
+            if attribute == "id" and _is_text_anchor(element, value):
+                continue
+            return verdict
+    return None
+
+
+def _is_text_anchor(element: HtmlElement, value: str) -> bool:
+    """An id made from the element's own text (``h-what-is-social-shopping`` on a heading or
+    its section): a link anchor naming the content, not a template part. One-letter parts
+    (prefixes, numbering) are left out; three quarters of the other words must be in the text.
+    """
+    words = [w for w in _SPLIT.split(value.lower()) if len(w) > 1]
+    if len(words) < ANCHOR_WORDS:
+        return False
+    text = set(_SPLIT.split(element.text_content()[:ANCHOR_TEXT_CHARS].lower()))
+    return sum(w in text for w in words) >= ANCHOR_SHARE * len(words)
+
+
+def visible_text(element: HtmlElement) -> str:
+    """The element's text without script/style content, whitespace folded."""
+    parts: list[str] = []
+    _collect_text(element, parts)
+    return fold_ws(" ".join(parts))
+
+
+def _collect_text(element: HtmlElement, parts: list[str]) -> None:
+    """Text of ``element`` and its descendants (not its own tail), in document order."""
+    if element.tag in _INVISIBLE_TAGS:
+        return
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        _collect_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def _paragraph_chars(element: HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in _PARAGRAPHS(element))
+
+
+def prepass(tree: HtmlElement) -> list[Removal]:
+    """Remove boilerplate elements from ``tree`` in place; return what went, in page order.
+
+    Only the outermost matching element is taken (a share bar inside a sidebar goes with
+    the sidebar). Elements without visible text are removed without a record.
+    """
+    page_chars = _paragraph_chars(tree) or len(tree.text_content())
+    limit = MAX_TEXT_SHARE * page_chars
+    chosen: list[tuple[HtmlElement, str, str]] = []
+    taken: set[HtmlElement] = set()
+    for element in _CANDIDATES(tree):
+        verdict = classify(element)
+        if verdict is None or _inside(element, taken):
+            continue
+        chars = _paragraph_chars(element) if element.tag != "p" else len(element.text_content())
+        if chars > limit:
+            continue
+        taken.add(element)
+        chosen.append((element, *verdict))
+    removed = []
+    for element, kind, rule in chosen:
+        if text := visible_text(element):
+            removed.append(Removal(kind, rule, text))
+        element.drop_tree()  # keeps the tail text, which belongs to the parent
+    return removed
+
+
+def _inside(element: HtmlElement, taken: Iterable[HtmlElement]) -> bool:
+    return any(ancestor in taken for ancestor in element.iterancestors())
