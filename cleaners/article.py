@@ -20,12 +20,15 @@ class Removal:
     """One piece of text taken out of the body, with why.
 
     ``kind`` is from :data:`KINDS`; ``rule`` names the rule that fired, so an
-    analyst can count and audit each rule separately.
+    analyst can count and audit each rule separately. ``before`` is the index of the kept
+    paragraph the removed text stood before (``len(paragraphs)`` when it came after the
+    last one), so the original order of a document can be rebuilt for auditing.
     """
 
     kind: str
     rule: str
     text: str
+    before: int = 0
 
 
 @dataclass(slots=True)

@@ -332,7 +332,8 @@ def _assemble(
     for block in blocks:
         if block.label in _KEPT:
             text, images = strip_inline_images(block.text)
-            removed.extend(Removal("caption", "inline_markdown_image", img) for img in images)
+            here = len(article.paragraphs)
+            removed.extend(Removal("caption", "inline_markdown_image", i, here) for i in images)
             text = _MD_LINK.sub(r"\1", text)
             if not text:
                 continue
@@ -340,7 +341,7 @@ def _assemble(
                 article.headings.append(len(article.paragraphs))
             article.paragraphs.append(text)
             continue
-        removed.append(Removal(block.label, block.rule, block.text))
+        removed.append(Removal(block.label, block.rule, block.text, len(article.paragraphs)))
         _lift(article, block)
     article.title = article.title or hints.title
     article.site = article.site or hints.site or metadata.copyright_holder(blocks)

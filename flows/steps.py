@@ -123,7 +123,14 @@ def _add_rows(out: Cleaned, doc: Document, article: Article) -> None:
         for i, text in enumerate(article.paragraphs)
     )
     out.removals.extend(
-        {"article_id": article_id, "position": i, "kind": r.kind, "rule": r.rule, "text": r.text}
+        {
+            "article_id": article_id,
+            "position": i,
+            "kind": r.kind,
+            "rule": r.rule,
+            "text": r.text,
+            "before_passage": r.before,
+        }
         for i, r in enumerate(article.removed)
     )
     out.removals_by_kind.update(r.kind for r in article.removed)

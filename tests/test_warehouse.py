@@ -174,17 +174,17 @@ def test_contract_columns_exist_with_their_types(
 
 def test_older_file_is_upgraded_keeping_its_rows(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
-    with open_warehouse(path, migrations_dir=migrations_dir(tmp_path, "001_core_tables.sql")) as v1:
-        assert versions(v1) == [1]
-        land(v1, batch_of(article_rows("a1", ["Some body text."])))
+    current = sorted(p.name for p in PACKAGE_MIGRATIONS.glob("*.sql"))
+    with open_warehouse(path, migrations_dir=migrations_dir(tmp_path, *current)) as old:
+        assert versions(old) == list(range(1, len(current) + 1))
+        land(old, batch_of(article_rows("a1", ["Some body text."])))
+    upgrade = f"{len(current) + 1:03d}_language.sql"
     newer = migrations_dir(
-        tmp_path,
-        "002_analyst_views.sql",
-        extra={"003_language.sql": "ALTER TABLE articles ADD COLUMN language VARCHAR;"},
+        tmp_path, *current, extra={upgrade: "ALTER TABLE articles ADD COLUMN language VARCHAR;"}
     )
-    with open_warehouse(path, migrations_dir=newer) as v3:
-        assert versions(v3) == [1, 2, 3]
-        assert v3.execute("SELECT article_id, language FROM articles_latest").fetchall() == [
+    with open_warehouse(path, migrations_dir=newer) as new:
+        assert versions(new) == list(range(1, len(current) + 2))
+        assert new.execute("SELECT article_id, language FROM articles_latest").fetchall() == [
             ("a1", None)
         ]
 

@@ -50,6 +50,7 @@ REMOVAL_COLUMNS = pa.schema(
         ("kind", pa.string()),
         ("rule", pa.string()),
         ("text", pa.string()),
+        ("before_passage", pa.int32()),
     ]
 )
 REJECT_COLUMNS = pa.schema([("source", pa.string()), ("reason", pa.string())])
