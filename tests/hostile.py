@@ -11,7 +11,7 @@ import io
 import json
 import os
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -163,8 +163,11 @@ def warc_file(
     *,
     compress: bool = True,
     charset: str = "utf-8",
+    statuses: Mapping[str, str] | None = None,
 ) -> tuple[Path, list[int]]:
-    """A real WARC: warcinfo, then per page a request and an HTML response, plus an image.
+    """A real WARC: warcinfo, then per page a request and an HTML response (status
+    ``200 OK`` unless ``statuses`` maps its URL to another), then an image response
+    and a metadata record.
 
     Returns the path and the offset of each page's response record.
     """
@@ -178,11 +181,20 @@ def warc_file(
         )
         writer.write_record(writer.create_warc_record(url, "request", http_headers=request))
         offsets.append(buf.tell())
-        writer.write_record(
-            _response(writer, url, html.encode(charset), f"text/html; charset={charset}")
-        )
+        content_type = f"text/html; charset={charset}"
+        status = (statuses or {}).get(url, "200 OK")
+        writer.write_record(_response(writer, url, html.encode(charset), content_type, status))
     logo = b"\x89PNG\r\n\x1a\n" + bytes(64)
     writer.write_record(_response(writer, "https://example.org/logo.png", logo, "image/png"))
+    fields = io.BytesIO(b"outlinks: https://example.org/a\r\n")
+    writer.write_record(
+        writer.create_warc_record(
+            "https://example.org/a",
+            "metadata",
+            payload=fields,
+            warc_content_type="application/warc-fields",
+        )
+    )
     return write(directory, name, buf.getvalue()), offsets
 
 
