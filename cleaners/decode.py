@@ -121,7 +121,7 @@ class RejectInput(Exception):
     def __init__(self, source: str, reason: str) -> None:
         self.source = source
         self.reason = reason
-        super().__init__(one_line(f"{source}: {reason}"))
+        super().__init__(_one_line(f"{source}: {reason}"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +132,7 @@ class Decoded:
     encoding: str
 
 
-def one_line(text: str) -> str:
+def _one_line(text: str) -> str:
     """``text`` with control characters (newlines in file names...) escaped."""
     return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
@@ -279,9 +279,9 @@ def _mostly_utf8(data: bytes) -> Decoded | None:
 
 def _guess(data: bytes) -> Decoded | None:
     """charset-normalizer's best guess on a sample, preferring common charsets among ties."""
-    # charset-normalizer ranks by chaos, then by coherence (language fit) only when it
-    # differs by more than 0.02, else by name order. Gaps of 0.01-0.02 still tell
-    # Turkish cp1254 from cp1250, so rank on them; below that, prefer common charsets.
+    # charset-normalizer ranks by chaos, then by coherence (language fit) only when that
+    # differs by more than 0.02. Gaps of 0.01-0.02 still tell Turkish cp1254 from
+    # cp1250, so rank on them; below that, prefer the charsets most common on the web.
     matches = sorted(
         from_bytes(_sample(data), cp_isolation=list(WEB_CHARSETS)),
         key=lambda m: (m.chaos, -m.coherence),
