@@ -1,5 +1,9 @@
 """The ingest flow: discover → read/decode → clean → land, one task run per batch of documents.
 
+Reading and cleaning of batches are submitted to the flow's task runner (threads by default,
+Dask for more cores, see ``flows.runners``), a bounded number at a time; landing stays in the
+flow, one batch after the other, because the warehouse has a single writer.
+
 Runs with no Prefect server configured (Prefect then starts a temporary local one).
 ``python -m flows.ingest [PATH ...] [--db FILE]`` is the same as ``presswash run``.
 """
@@ -9,47 +13,28 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import uuid
-from collections import Counter
+from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
 from prefect import flow, runtime, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 
 import warehouse
-from flows import settings, steps
-from flows.sources import Discovery, Reject, discover, read
-
-
-@dataclass(slots=True)
-class RunReport:
-    """What one run did. ``inputs == landed + duplicates + rejected`` always holds."""
-
-    run_id: str
-    db: str
-    inputs: int = 0
-    landed: int = 0
-    duplicates: int = 0
-    near_duplicates: int = 0
-    rejected: int = 0
-    removals_by_kind: Counter[str] = field(default_factory=Counter)
-    rejects: list[Reject] = field(default_factory=list)
-
-    def check_balance(self) -> None:
-        """Fail loudly if some input is not accounted for."""
-        accounted = self.landed + self.duplicates + self.rejected
-        if accounted != self.inputs:
-            raise RuntimeError(
-                f"run {self.run_id}: {self.inputs} inputs but {accounted} accounted for "
-                f"(landed {self.landed}, duplicates {self.duplicates}, rejected {self.rejected})"
-            )
+from flows import run_report, steps
+from flows.run_report import RunReport
+from flows.settings import Settings, load_settings
+from flows.sources import Discovery, discover, read
 
 
 @task(name="discover", cache_policy=NO_CACHE)
-def discover_inputs(paths: list[str]) -> Discovery:
-    return discover(paths)
+def discover_inputs(paths: list[str], db: str, inbox: bool, lock_wait: float) -> Discovery:
+    found = discover(paths)
+    if inbox:
+        found.files = _new_inbox_files(found.files, db, lock_wait)
+    return found
 
 
 @task(name="read-decode", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -65,56 +50,74 @@ def clean(decoded: steps.Decoded) -> steps.Cleaned:
 
 
 @task(name="land", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def land(db: str, run_id: str, cleaned: steps.Cleaned) -> warehouse.LandResult:
+def land(
+    db: str, run_id: str, cleaned: steps.Cleaned, files: list[Path], lock_wait: float
+) -> warehouse.LandResult:
     batch = warehouse.Batch(
         run_id=run_id,
         articles=cleaned.articles,
         passages=cleaned.passages,
         removals=cleaned.removals,
         rejects=[{"source": r.source, "reason": r.reason} for r in cleaned.rejects],
+        inbox_files=[_file_row(f) for f in files],
     )
-    con = warehouse.open_warehouse(db, wait_seconds=settings.LOCK_WAIT_SECONDS)
-    try:
+    with warehouse.open_warehouse(db, wait_seconds=lock_wait) as con:
         return warehouse.land(con, batch)
-    finally:
-        con.close()
 
 
 @flow(name="presswash-ingest")
-def ingest(paths: list[str] | None = None, db: str = str(settings.DEFAULT_DB)) -> RunReport:
-    """Ingest files and directories into the warehouse at ``db``; return the run's report."""
-    paths = list(paths or settings.DEFAULT_INPUTS)
+def ingest(
+    paths: list[str] | None = None,
+    db: str | None = None,
+    inbox: bool = False,
+    settings: Settings | None = None,
+) -> RunReport:
+    """Ingest files and directories into the warehouse at ``db``; return the run's report.
+
+    With ``inbox``, files already taken by an earlier run (same path, size and mtime) are
+    skipped, and each file taken is recorded in the same transaction as its articles.
+    """
+    settings = settings or load_settings()
+    db = db or settings.db
+    paths = list(paths or settings.inputs)
     run_id = str(runtime.flow_run.id or uuid.uuid4())
-    report = RunReport(run_id=run_id, db=db)
-    _record_start(db, run_id)
+    run = RunReport(run_id=run_id, db=db)
+    _record_start(db, run_id, settings.lock_wait)
     status = "failed"
     try:
-        discovery = discover_inputs(paths)
-        _count_rejects(report, discovery.rejects)
+        discovery = discover_inputs(paths, db, inbox, settings.lock_wait)
         if discovery.rejects:
-            land(db, run_id, steps.Cleaned(rejects=list(discovery.rejects)))
-        for files in _chunks(discovery.files, settings.BATCH_SIZE):
-            cleaned = clean(read_decode(files))
-            result = land(db, run_id, cleaned)
-            report.inputs += len(cleaned.articles)
-            report.landed += len(result.landed)
-            report.duplicates += len(result.existing)
-            landed = set(result.landed)
-            report.removals_by_kind.update(
-                r["kind"] for r in cleaned.removals if r["article_id"] in landed
-            )
-            _count_rejects(report, cleaned.rejects)
-        report.check_balance()
+            land(db, run_id, steps.Cleaned(rejects=list(discovery.rejects)), [], settings.lock_wait)
+            run.add_rejects(discovery.rejects)
+        for files, cleaned in _cleaned_batches(discovery.files, settings):
+            result = land(db, run_id, cleaned, files if inbox else [], settings.lock_wait)
+            run.add_batch(cleaned, result)
+        run.check_balance()
         status = "ok"
     finally:
-        _record_finish(report, status)
-    return report
+        _record_finish(run, status, settings.lock_wait)
+    run_report.publish(run)
+    return run
 
 
-def _count_rejects(report: RunReport, rejects: Sequence[Reject]) -> None:
-    report.inputs += len(rejects)
-    report.rejected += len(rejects)
-    report.rejects.extend(rejects)
+def _cleaned_batches(
+    files: Sequence[Path], settings: Settings
+) -> Iterator[tuple[list[Path], steps.Cleaned]]:
+    """Cleaned batches in input order, with a bounded number of batches in flight.
+
+    Keeps ``2 x workers`` batches submitted so every worker stays busy while the flow lands,
+    without holding the whole input in memory.
+    """
+    window: deque[tuple[list[Path], PrefectFuture[steps.Cleaned]]] = deque()
+    depth = max(2, 2 * settings.dask_workers)
+    for chunk in _chunks(files, settings.batch_size):
+        window.append((chunk, clean.submit(read_decode.submit(chunk))))
+        if len(window) >= depth:
+            chunk_done, future = window.popleft()
+            yield chunk_done, future.result()
+    while window:
+        chunk_done, future = window.popleft()
+        yield chunk_done, future.result()
 
 
 def _chunks(items: Sequence[Path], size: int) -> Iterator[list[Path]]:
@@ -123,31 +126,44 @@ def _chunks(items: Sequence[Path], size: int) -> Iterator[list[Path]]:
         yield chunk
 
 
-def _record_start(db: str, run_id: str) -> None:
-    con = warehouse.open_warehouse(db, wait_seconds=settings.LOCK_WAIT_SECONDS)
-    try:
+def _file_row(path: Path) -> dict[str, object]:
+    stat = path.stat()
+    return {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _new_inbox_files(files: list[Path], db: str, lock_wait: float) -> list[Path]:
+    keys = {}
+    for path in files:
+        try:
+            row = _file_row(path)
+        except OSError:
+            keys[path] = None  # let the read step reject it with the OS's reason
+            continue
+        keys[path] = (row["path"], row["size"], row["mtime_ns"])
+    with warehouse.open_warehouse(db, wait_seconds=lock_wait) as con:
+        done = warehouse.processed_files(con, [k for k in keys.values() if k])
+    return [path for path, key in keys.items() if key not in done]
+
+
+def _record_start(db: str, run_id: str, lock_wait: float) -> None:
+    with warehouse.open_warehouse(db, wait_seconds=lock_wait) as con:
         warehouse.start_run(con, run_id, started_at=_now(), inputs=0)
-    finally:
-        con.close()
 
 
-def _record_finish(report: RunReport, status: str) -> None:
-    con = warehouse.open_warehouse(report.db, wait_seconds=settings.LOCK_WAIT_SECONDS)
-    try:
+def _record_finish(run: RunReport, status: str, lock_wait: float) -> None:
+    with warehouse.open_warehouse(run.db, wait_seconds=lock_wait) as con:
         warehouse.finish_run(
             con,
-            report.run_id,
+            run.run_id,
             finished_at=_now(),
-            inputs=report.inputs,
-            landed=report.landed,
-            duplicates=report.duplicates,
-            rejected=report.rejected,
-            near_duplicates=report.near_duplicates,
-            removals_by_kind=dict(report.removals_by_kind),
+            inputs=run.inputs,
+            landed=run.landed,
+            duplicates=run.duplicates,
+            rejected=run.rejected,
+            near_duplicates=run.near_duplicates,
+            removals_by_kind=dict(run.removals_by_kind),
             status=status,
         )
-    finally:
-        con.close()
 
 
 def _now() -> dt.datetime:

@@ -5,20 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-from flows import settings
+from flows.settings import load_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to ingest")
-    parser.add_argument(
-        "--db", default=str(settings.DEFAULT_DB), help="warehouse file (default: %(default)s)"
-    )
+    parser.add_argument("--db", help="warehouse file (default: the db setting)")
 
 
 def run(args: argparse.Namespace) -> int:
     from flows.ingest import ingest  # imports Prefect: only when a run is asked for
+    from flows.runners import task_runner
 
-    report = ingest(paths=args.paths or None, db=args.db)
+    settings = load_settings()
+    flow = ingest.with_options(task_runner=task_runner(settings))
+    report = flow(paths=args.paths or None, db=args.db, settings=settings)
     for reject in report.rejects:
         print(f"rejected: {reject.source}: {reject.reason}", file=sys.stderr)
     print(f"run {report.run_id} -> {report.db}")

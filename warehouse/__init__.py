@@ -6,6 +6,7 @@ Takes plain rows (dicts); never imports ``cleaners`` or ``flows``.
 from warehouse.connection import open_warehouse
 from warehouse.duplicates import set_duplicate_of, set_passage_duplicates
 from warehouse.errors import SchemaVersionError, WarehouseError, WarehouseLocked
+from warehouse.inbox import processed_files
 from warehouse.load import Batch, LandResult, land
 from warehouse.queries import (
     ArticleDetail,
@@ -30,6 +31,7 @@ __all__ = [
     "finish_run",
     "land",
     "open_warehouse",
+    "processed_files",
     "set_duplicate_of",
     "set_passage_duplicates",
     "start_run",

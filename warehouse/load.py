@@ -54,12 +54,16 @@ REMOVAL_COLUMNS = pa.schema(
     ]
 )
 REJECT_COLUMNS = pa.schema([("source", pa.string()), ("reason", pa.string())])
+INBOX_FILE_COLUMNS = pa.schema(
+    [("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64())]
+)
 
 _REQUIRED = {
     "articles": ("article_id", "source", "body", "word_count"),
     "passages": ("article_id", "position", "text"),
     "removals": ("article_id", "position", "kind", "rule", "text"),
     "rejects": ("source", "reason"),
+    "inbox_files": ("path", "size", "mtime_ns"),
 }
 
 
@@ -70,7 +74,9 @@ class Batch:
     Article rows use the keys of :data:`ARTICLE_COLUMNS` (``article_id``, ``source``,
     ``body`` and ``word_count`` are required), passage rows those of
     :data:`PASSAGE_COLUMNS`, removal rows those of :data:`REMOVAL_COLUMNS`, reject rows
-    ``source`` and ``reason``. ``run_id`` and ``ingested_at`` (default: landing time,
+    ``source`` and ``reason``, inbox file rows ``path``, ``size`` and ``mtime_ns`` (files of a
+    watched inbox this batch took, recorded in the same transaction so each is taken once).
+    ``run_id`` and ``ingested_at`` (default: landing time,
     naive taken as UTC) stamp every article and reject of the batch.
     """
 
@@ -79,6 +85,7 @@ class Batch:
     passages: list[Row] = field(default_factory=list)
     removals: list[Row] = field(default_factory=list)
     rejects: list[Row] = field(default_factory=list)
+    inbox_files: list[Row] = field(default_factory=list)
     ingested_at: dt.datetime | None = None
 
 
@@ -111,6 +118,7 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
         "_batch_passages": _to_table("passages", passages, PASSAGE_COLUMNS),
         "_batch_removals": _to_table("removals", removals, REMOVAL_COLUMNS),
         "_batch_rejects": _to_table("rejects", rejects, REJECT_COLUMNS),
+        "_batch_inbox_files": _to_table("inbox_files", batch.inbox_files, INBOX_FILE_COLUMNS),
     }
     ids = tables["_batch_articles"]["article_id"]
     _check_parents("passages", tables["_batch_passages"], ids)
@@ -125,6 +133,7 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
         (n_removals,) = con.execute(_INSERT_REMOVALS).fetchall()[0]
         con.execute(_INSERT_ARTICLES, stamp)
         (n_rejects,) = con.execute(_INSERT_REJECTS, stamp).fetchall()[0]
+        con.execute(_INSERT_INBOX_FILES, stamp)
 
     return LandResult(
         landed=tuple(i for i in ids.to_pylist() if i not in existing),
@@ -160,6 +169,11 @@ WHERE NOT EXISTS (
     WHERE r.source = b.source AND r.reason = b.reason
       AND r.run_id IS NOT DISTINCT FROM $run_id
 )
+"""
+_INSERT_INBOX_FILES = """
+INSERT INTO inbox_files BY NAME
+SELECT DISTINCT f.*, $run_id AS run_id, $at AS processed_at FROM _batch_inbox_files AS f
+ON CONFLICT DO NOTHING
 """
 
 
