@@ -16,6 +16,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -107,6 +108,7 @@ _WORD_KINDS: dict[str, tuple[str, ...]] = {
     "legal": ("copyright", "disclaimer"),
 }
 _WORD_KIND = {word: kind for kind, words in _WORD_KINDS.items() for word in words}
+_AUTHOR_WORDS = ("authorbox", "authorbio", "aboutauthor")
 
 #: Never dropped, whatever their attributes say.
 _PROTECTED_TAGS = frozenset({"html", "head", "body", "main", "title", "h1"})
@@ -198,15 +200,37 @@ def _paragraph_chars(element: HtmlElement) -> int:
     return sum(len(p.text_content()) for p in _PARAGRAPHS(element))
 
 
-def prepass(tree: HtmlElement) -> list[Removal]:
-    """Remove boilerplate elements from ``tree`` in place; return what went, in page order.
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """An element found to be boilerplate, not yet removed."""
 
-    Only the outermost matching element is taken (a share bar inside a sidebar goes with
-    the sidebar). Elements without visible text are removed without a record.
+    element: HtmlElement
+    kind: str
+    rule: str
+
+    @property
+    def metadata_evidence(self) -> bool:
+        """Bylines and author boxes name the authors: metadata extraction should see them."""
+        return self.kind == "credit" or self.rule.endswith(_AUTHOR_WORDS)
+
+    def removal(self) -> Removal | None:
+        """The record of this removal; None for an element without visible text."""
+        text = visible_text(self.element)
+        return Removal(self.kind, self.rule, text) if text else None
+
+    def drop(self) -> None:
+        """Take the element out of its tree, keeping its tail text (it belongs to the parent)."""
+        self.element.drop_tree()
+
+
+def find_boilerplate(tree: HtmlElement) -> list[Finding]:
+    """The boilerplate elements of ``tree``, outermost only, in page order.
+
+    A share bar inside a sidebar goes with the sidebar, so only the sidebar is reported.
     """
     page_chars = _paragraph_chars(tree) or len(tree.text_content())
     limit = MAX_TEXT_SHARE * page_chars
-    chosen: list[tuple[HtmlElement, str, str]] = []
+    found: list[Finding] = []
     taken: set[HtmlElement] = set()
     for element in _CANDIDATES(tree):
         verdict = classify(element)
@@ -216,12 +240,16 @@ def prepass(tree: HtmlElement) -> list[Removal]:
         if chars > limit:
             continue
         taken.add(element)
-        chosen.append((element, *verdict))
-    removed = []
-    for element, kind, rule in chosen:
-        if text := visible_text(element):
-            removed.append(Removal(kind, rule, text))
-        element.drop_tree()  # keeps the tail text, which belongs to the parent
+        found.append(Finding(element, *verdict))
+    return found
+
+
+def prepass(tree: HtmlElement) -> list[Removal]:
+    """Remove boilerplate elements from ``tree`` in place; return what went, in page order."""
+    found = find_boilerplate(tree)
+    removed = [r for f in found if (r := f.removal())]
+    for finding in found:
+        finding.drop()
     return removed
 
 

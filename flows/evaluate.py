@@ -27,8 +27,7 @@ import trafilatura
 
 from cleaners import Article, clean_blocks, clean_text
 from cleaners.decode import RejectInput
-from cleaners.html import clean_html, extract_blocks, page_metadata, parse_html
-from cleaners.html_prepass import prepass
+from cleaners.html import clean_html, extract_page, parse_html
 
 HALVES = ("tuning", "held-out")
 _TOKEN = re.compile(r"\w+")
@@ -228,14 +227,13 @@ def _variant(use_prepass: bool, use_rules: bool) -> Callable[[Page], Prediction]
 
     def run(page: Page) -> Prediction:
         tree = parse_html(page.html.decode("utf-8", "replace"), source=page.name)
-        hints = page_metadata(tree, page.url)
-        removed = prepass(tree) if use_prepass else []
-        blocks = extract_blocks(tree, page.url)
+        got = extract_page(tree, page.url, prepass=use_prepass)
         if use_rules:
-            return _from_article(clean_blocks(blocks, url=page.url, hints=hints, removed=removed))
-        date = hints.published.isoformat() if hints.published else None
-        text = "\n\n".join(b.text for b in blocks)
-        return Prediction(text, hints.title, tuple(hints.authors), date)
+            article = clean_blocks(got.blocks, url=page.url, hints=got.hints, removed=got.removed)
+            return _from_article(article)
+        date = got.hints.published.isoformat() if got.hints.published else None
+        text = "\n\n".join(b.text for b in got.blocks)
+        return Prediction(text, got.hints.title, tuple(got.hints.authors), date)
 
     return run
 
