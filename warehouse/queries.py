@@ -1,9 +1,10 @@
-"""Read-side queries behind the CLI: a run's summary, warehouse stats, one article."""
+"""Read-side queries behind the CLI: a run's summary, warehouse stats, article details."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -46,11 +47,22 @@ class WarehouseStats:
 
 @dataclass(frozen=True, slots=True)
 class ArticleDetail:
-    """One article's row with its passages and removals, each in position order."""
+    """One article's row with its passages and removals, each in position order, and its
+    duplicate links both ways.
+
+    A passage's ``duplicate_of`` is a passage id; ``duplicate_of_article`` and
+    ``duplicate_of_position`` spell it out. ``original`` is the article this one duplicates
+    (``article_id``, ``title``, ``site``, ``source``), ``copies`` the articles that duplicate
+    this one, ``passage_copies`` the passages elsewhere that duplicate one of its passages
+    (``position`` here, ``article_id`` and ``copy_position`` there).
+    """
 
     article: dict[str, Any]
     passages: list[dict[str, Any]]
     removals: list[dict[str, Any]]
+    original: dict[str, Any] | None = None
+    copies: list[dict[str, Any]] = field(default_factory=list)
+    passage_copies: list[dict[str, Any]] = field(default_factory=list)
 
 
 def summary(con: duckdb.DuckDBPyConnection, run_id: str) -> RunSummary:
@@ -127,25 +139,103 @@ def stats(con: duckdb.DuckDBPyConnection) -> WarehouseStats:
 
 
 def article_detail(con: duckdb.DuckDBPyConnection, article_id: str) -> ArticleDetail | None:
-    """The article ``article_id`` with its passages and removals, or ``None`` if unknown."""
-    article = _dicts(con.execute("SELECT * FROM articles WHERE article_id = ?", [article_id]))
-    if not article:
-        return None
-    passages = _dicts(
-        con.execute(
-            "SELECT passage_id, position, text, duplicate_of FROM passages"
-            " WHERE article_id = ? ORDER BY position",
-            [article_id],
-        )
-    )
-    removals = _dicts(
-        con.execute(
-            "SELECT position, kind, rule, text FROM removals"
-            " WHERE article_id = ? ORDER BY position",
-            [article_id],
-        )
-    )
-    return ArticleDetail(article=article[0], passages=passages, removals=removals)
+    """The article ``article_id`` with its passages, removals and duplicate links, or
+    ``None`` if unknown."""
+    found = list(iter_article_details(con, article_id))  # drained: frees the connection
+    return found[0] if found else None
+
+
+def iter_article_details(
+    con: duckdb.DuckDBPyConnection, article_id: str | None = None, *, chunk: int = 256
+) -> Iterator[ArticleDetail]:
+    """Every article's detail (or only ``article_id``'s), in article id order.
+
+    One query for all of them, fetched ``chunk`` articles at a time, so a report over a
+    large warehouse does not pay six round trips per article. The connection must not run
+    other queries until the iterator is exhausted (DuckDB keeps one open result per
+    connection): use a cursor for that.
+    """
+    result = con.execute(_DETAILS, {"id": article_id})
+    names = [d[0] for d in result.description]
+    while rows := result.fetchmany(chunk):
+        for row in rows:
+            record = dict(zip(names, row, strict=True))
+            yield ArticleDetail(
+                article={k: v for k, v in record.items() if k not in _DETAIL_PARTS},
+                passages=record["_passages"],
+                removals=record["_removals"],
+                original=record["_original"],
+                copies=record["_copies"],
+                passage_copies=record["_passage_copies"],
+            )
+
+
+_DETAIL_PARTS = {"_passages", "_removals", "_original", "_copies", "_passage_copies"}
+_DETAILS = """
+WITH chosen AS (
+    SELECT * FROM articles WHERE $id IS NULL OR article_id = $id
+),
+passage_lists AS (
+    SELECT p.article_id, list({
+        'passage_id': p.passage_id, 'position': p.position, 'text': p.text,
+        'duplicate_of': p.duplicate_of,
+        'duplicate_of_article': o.article_id, 'duplicate_of_position': o.position
+    } ORDER BY p.position) AS _passages
+    FROM passages AS p SEMI JOIN chosen USING (article_id)
+    LEFT JOIN passages AS o ON o.passage_id = p.duplicate_of
+    GROUP BY p.article_id
+),
+removal_lists AS (
+    SELECT r.article_id, list({
+        'position': r.position, 'kind': r.kind, 'rule': r.rule, 'text': r.text,
+        'before_passage': r.before_passage
+    } ORDER BY r.position) AS _removals
+    FROM removals AS r SEMI JOIN chosen USING (article_id)
+    GROUP BY r.article_id
+),
+copy_lists AS (
+    SELECT c.duplicate_of AS article_id, list({
+        'article_id': c.article_id, 'title': c.title, 'site': c.site, 'source': c.source
+    } ORDER BY c.ingested_at, c.article_id) AS _copies
+    FROM articles AS c JOIN chosen ON c.duplicate_of = chosen.article_id
+    GROUP BY c.duplicate_of
+),
+passage_copy_lists AS (
+    SELECT o.article_id, list({
+        'position': o.position, 'article_id': c.article_id, 'copy_position': c.position
+    } ORDER BY o.position, c.article_id, c.position) AS _passage_copies
+    FROM passages AS c JOIN passages AS o ON o.passage_id = c.duplicate_of
+    SEMI JOIN chosen ON o.article_id = chosen.article_id
+    GROUP BY o.article_id
+)
+SELECT
+    a.*,
+    coalesce(p._passages, []) AS _passages,
+    coalesce(r._removals, []) AS _removals,
+    CASE WHEN o.article_id IS NOT NULL THEN {
+        'article_id': o.article_id, 'title': o.title, 'site': o.site, 'source': o.source
+    } END AS _original,
+    coalesce(c._copies, []) AS _copies,
+    coalesce(pc._passage_copies, []) AS _passage_copies
+FROM chosen AS a
+LEFT JOIN articles AS o ON o.article_id = a.duplicate_of
+LEFT JOIN passage_lists AS p ON p.article_id = a.article_id
+LEFT JOIN removal_lists AS r ON r.article_id = a.article_id
+LEFT JOIN copy_lists AS c ON c.article_id = a.article_id
+LEFT JOIN passage_copy_lists AS pc ON pc.article_id = a.article_id
+ORDER BY a.article_id
+"""
+
+
+def article_ids_starting(con: duckdb.DuckDBPyConnection, prefix: str, limit: int = 5) -> list[str]:
+    """Up to ``limit`` article ids that start with ``prefix``, sorted: a person may give
+    the first characters of an id, as with git commits."""
+    rows = con.execute(
+        "SELECT article_id FROM articles WHERE starts_with(article_id, ?)"
+        " ORDER BY article_id LIMIT ?",
+        [prefix, limit],
+    ).fetchall()
+    return [article_id for (article_id,) in rows]
 
 
 def _row(
