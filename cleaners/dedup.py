@@ -72,7 +72,7 @@ class Match:
 
 def _verify(signature: Signature, entries: list[Entry], policy: ArticlePolicy) -> list[Match]:
     """Keep the candidates that pass a tier, best first (near-identical before edited)."""
-    if signature.empty or not entries:
+    if not entries:
         return []
     jaccard = jaccard_many(signature, entries)
     sizes = np.array([entry.signature.size for entry in entries], dtype=float)
@@ -83,8 +83,6 @@ def _verify(signature: Signature, entries: list[Entry], policy: ArticlePolicy) -
     ratio = smaller / np.maximum(sizes, signature.size)
     matches = []
     for entry, j, c, r in zip(entries, jaccard, containment, ratio, strict=True):
-        if entry.signature.empty:
-            continue
         if j >= policy.near_jaccard:
             matches.append(Match(entry.key, entry.group, NEAR_IDENTICAL, float(j), entry.root))
         elif c >= policy.edited_containment and r >= policy.min_size_ratio:
@@ -119,6 +117,8 @@ class ArticleIndex:
 
     def query(self, sig: Signature) -> list[Match]:
         """Indexed articles that ``sig`` duplicates, best first."""
+        if sig.empty:
+            return []
         return _verify(sig, self._index.candidates(sig), self.policy)
 
     def original(self, article_id: str) -> str:
@@ -137,7 +137,7 @@ class ArticleIndex:
             original = matches[0].original_id if matches else None
             if original is not None:
                 links[article_id] = original
-            self.add(article_id, site, sig, original)
+            self._index.add(article_id, site, sig, original or article_id)
         return links
 
 
@@ -167,6 +167,21 @@ def passage_id(article_id: str, position: int) -> str:
     return f"{article_id}:{position}"
 
 
+def passage_signatures(
+    batch: Iterable[tuple[str, Sequence[str]]], policy: PassagePolicy = PASSAGE_POLICY
+) -> list[tuple[str, str, Signature]]:
+    """``(passage_id, article_id, signature)`` for each paragraph of at least
+    ``policy.min_words`` words in ``(article_id, paragraphs)`` pairs, in one bulk call."""
+    passages = [
+        (passage_id(article_id, position), article_id, text)
+        for article_id, paragraphs in batch
+        for position, text in enumerate(paragraphs)
+        if len(text.split()) >= policy.min_words
+    ]
+    sigs = signatures([text for _, _, text in passages], policy.spec)
+    return [(pid, aid, sig) for (pid, aid, _), sig in zip(passages, sigs, strict=True)]
+
+
 class PassageIndex:
     """Passages seen so far, to link a passage repeated from another article.
 
@@ -179,19 +194,19 @@ class PassageIndex:
         self.policy = policy
         self._index = MinHashIndex(policy.spec, policy.bands, redis_config)
 
-    def link(self, batch: Iterable[tuple[str, Sequence[str]]]) -> dict[str, str]:
-        """Add the long-enough paragraphs of each ``(article_id, paragraphs)`` in order;
-        return ``{passage_id: original_passage_id}`` for those near-identical to a passage of
-        another article added before them. Signatures are computed in one bulk call."""
-        passages = [
-            (article_id, passage_id(article_id, position), text)
-            for article_id, paragraphs in batch
-            for position, text in enumerate(paragraphs)
-            if len(text.split()) >= self.policy.min_words
-        ]
-        sigs = signatures([text for _, _, text in passages], self.policy.spec)
+    def add(
+        self, passage_id: str, article_id: str, sig: Signature, duplicate_of: str | None = None
+    ) -> None:
+        """Index a passage, e.g. from stored signatures; as :meth:`ArticleIndex.add`."""
+        if passage_id not in self._index:
+            self._index.add(passage_id, article_id, sig, duplicate_of or passage_id)
+
+    def link(self, passages: Iterable[tuple[str, str, Signature]]) -> dict[str, str]:
+        """Add ``(passage_id, article_id, sig)`` (see :func:`passage_signatures`) in order;
+        return ``{passage_id: original_passage_id}`` for those near-identical to a passage
+        of another article added before them. Passages already indexed are skipped."""
         links: dict[str, str] = {}
-        for (article_id, key, _), sig in zip(passages, sigs, strict=True):
+        for key, article_id, sig in passages:
             if key in self._index:
                 continue
             entries = [e for e in self._index.candidates(sig) if e.group != article_id]

@@ -122,10 +122,13 @@ class MinHashIndex:
 
     def add(self, key: str, group: str | None, signature: Signature, root: str) -> None:
         """Index ``signature`` under ``key``. The entry is stored before the LSH insert, so a
-        worker that finds ``key`` as a candidate can always read it."""
+        worker that finds ``key`` as a candidate can always read it. An empty signature (a
+        text without words) is stored but not banded: it must match nothing, and all empty
+        signatures would otherwise share every bucket."""
         require_same_spec(self.spec, signature.spec)
         self._entries.put(Entry(key, group, root, signature))
-        self._lsh.insert(key, signature.minhash(), check_duplication=False)
+        if not signature.empty:
+            self._lsh.insert(key, signature.minhash(), check_duplication=False)
 
     def get(self, key: str) -> Entry:
         """The entry of an indexed ``key`` (:class:`KeyError` if absent)."""

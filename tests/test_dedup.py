@@ -15,7 +15,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.dedup import EDITED, NEAR_IDENTICAL, ArticleIndex, PassageIndex
+from cleaners.dedup import (
+    EDITED,
+    NEAR_IDENTICAL,
+    ArticleIndex,
+    PassageIndex,
+    passage_signatures,
+)
 from cleaners.minhash_index import RedisConfig
 from cleaners.shingles import shingles, words
 from cleaners.signatures import Signature, SignatureSpec, SpecMismatch, signatures
@@ -200,8 +206,8 @@ def test_passage_repeated_in_another_article_is_linked():
     first = [*_paragraphs(rng, 3, vocabulary), wire]
     second = ["Short line.", *_paragraphs(rng, 2, vocabulary), wire.upper().replace(" ", "  ")]
     index = PassageIndex()
-    assert index.link([("a1", first)]) == {}
-    assert index.link([("a2", second)]) == {"a2:3": "a1:3"}
+    assert index.link(passage_signatures([("a1", first)])) == {}
+    assert index.link(passage_signatures([("a2", second)])) == {"a2:3": "a1:3"}
 
 
 def test_passage_repeats_within_one_article_and_short_passages_are_not_linked():
@@ -209,9 +215,22 @@ def test_passage_repeats_within_one_article_and_short_passages_are_not_linked():
     vocabulary = _vocabulary(rng)
     paragraph = _paragraphs(rng, 1, vocabulary)[0]
     short = " ".join(paragraph.split()[:20])
+    signed = passage_signatures([("a1", [paragraph, paragraph, short]), ("a2", [short])])
+    assert [pid for pid, _, _ in signed] == ["a1:0", "a1:1"]
     index = PassageIndex()
-    assert index.link([("a1", [paragraph, paragraph, short]), ("a2", [short])]) == {}
-    assert index.link([("a3", [paragraph])]) == {"a3:0": "a1:0"}
+    assert index.link(signed) == {}
+    assert index.link(passage_signatures([("a3", [paragraph])])) == {"a3:0": "a1:0"}
+
+
+def test_passage_index_rebuilt_from_stored_signatures_keeps_links():
+    rng = random.Random(13)
+    paragraph = _paragraphs(rng, 1, _vocabulary(rng))[0]
+    ((_, _, sig),) = passage_signatures([("a1", [paragraph])])
+    stored = Signature.from_bytes(sig.spec, sig.to_bytes(), sig.size)
+    index = PassageIndex()
+    index.add("a1:0", "a1", stored)
+    index.add("a2:5", "a2", stored, duplicate_of="a1:0")
+    assert index.link(passage_signatures([("a3", ["x", paragraph])])) == {"a3:1": "a1:0"}
 
 
 @pytest.mark.parametrize("min_articles", [2, 3, 5])
