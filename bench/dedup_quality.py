@@ -88,7 +88,8 @@ def main() -> None:
     unique = drop_duplicate_bodies(bodies)
     print(
         f"{len(bodies) + short} bodies: {short} skipped as shorter than {args.min_words} words, "
-        f"{len(bodies) - len(unique)} dropped as near-duplicates of another body, {len(unique)} used"
+        f"{len(bodies) - len(unique)} dropped as near-duplicates of another body, "
+        f"{len(unique)} used"
     )
     docs = corpus(unique, chrome, seed=args.seed)
     print(f"{len(docs)} documents, seed {args.seed}: {dict(Counter(d.variant for d in docs))}")

@@ -10,9 +10,9 @@ that queries find and verify real matches. Each size runs in a fresh process, so
 so the memory growth is the index plus the kept signatures. Per-size rates that stay flat as
 the index grows show linear total cost; Python's cyclic garbage collector, which rescans the
 growing index, is what bends them, and ``--freeze`` (``gc.freeze()`` after each chunk, as a
-long-lived worker would) shows the cost without it. Then :func:`signatures` (one ``MinHash.bulk`` call,
-xxhash) against a per-shingle ``MinHash.update`` loop on the same texts, and signatures/s by
-article length.
+long-lived worker would) shows the cost without it. Then :func:`signatures` (one
+``MinHash.bulk`` call, xxhash) against a per-shingle ``MinHash.update`` loop on the same
+texts, and signatures/s by article length.
 """
 
 from __future__ import annotations
