@@ -110,6 +110,9 @@ _WORD_KINDS: dict[str, tuple[str, ...]] = {
 _WORD_KIND = {word: kind for kind, words in _WORD_KINDS.items() for word in words}
 _AUTHOR_WORDS = ("authorbox", "authorbio", "aboutauthor")
 
+_FOOTER_RULES = ("footer_element", "contentinfo_role")
+_LEGAL_NOTICE = re.compile(r"©|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
+
 #: Never dropped, whatever their attributes say.
 _PROTECTED_TAGS = frozenset({"html", "head", "body", "main", "title", "h1"})
 
@@ -214,9 +217,15 @@ class Finding:
         return self.kind == "credit" or self.rule.endswith(_AUTHOR_WORDS)
 
     def removal(self) -> Removal | None:
-        """The record of this removal; None for an element without visible text."""
+        """The record of this removal; None for an element without visible text.
+
+        A page footer that carries the copyright notice is recorded as legal.
+        """
         text = visible_text(self.element)
-        return Removal(self.kind, self.rule, text) if text else None
+        if not text:
+            return None
+        legal = self.rule in _FOOTER_RULES and _LEGAL_NOTICE.search(text)
+        return Removal("legal" if legal else self.kind, self.rule, text)
 
     def drop(self) -> None:
         """Take the element out of its tree, keeping its tail text (it belongs to the parent)."""

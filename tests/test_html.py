@@ -1,0 +1,294 @@
+"""The HTML path: pre-pass removals and their kinds, structure, metadata, bounds, charsets,
+and the evaluation command on a tiny dataset in the benchmark's layout."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaners.decode import RejectInput
+from cleaners.html import MAX_HTML_CHARS, clean_html, extract_page, parse_html
+from cleaners.html_prepass import attribute_words, find_boilerplate
+from flows.evaluate import HALVES, evaluate, format_report, half_of, word_prf
+
+DATA = Path(__file__).parent / "data" / "html"
+
+#: Article paragraphs for generated pages: long enough for the extractor to take them.
+PARAGRAPHS = (
+    "The regional water board said on Monday that the reservoir had reached its highest level"
+    " in six years after a wet winter, and that summer restrictions would not be needed.",
+    "Engineers had feared that the old dam would need repairs before it could hold that much"
+    " water, but an inspection in January found the walls in better shape than expected.",
+    "Farmers in the valley welcomed the news. Several had planned to plant less this year"
+    " because of the dry summers of the last two seasons and the cost of trucking in water.",
+    "The board will publish its full report next month, including a plan to replace the"
+    " pumping station that serves the eastern villages before the end of the decade.",
+)
+
+
+def page(*parts: str, title: str = "Reservoir reaches six-year high after wet winter") -> str:
+    """A small article page with ``parts`` (raw HTML) placed after the second paragraph."""
+    body = [f"<p>{p}</p>" for p in PARAGRAPHS]
+    body[2:2] = parts
+    return (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+        f"{''.join(body)}</article></body></html>"
+    )
+
+
+@pytest.fixture(scope="module")
+def article():
+    html = (DATA / "article.html").read_text(encoding="utf-8")
+    return clean_html(html, url="https://valley.example/news/bike-lanes")
+
+
+def removed_kind(article, snippet: str) -> str | None:
+    """The kind of the removal whose text holds ``snippet``."""
+    return next((r.kind for r in article.removed if snippet in r.text), None)
+
+
+# ------------------------------------------------------------------------ one full page
+
+
+def test_body_paragraphs_kept_in_order(article):
+    starts = [p[:30] for p in article.paragraphs]
+    assert starts == [
+        "The city council voted seven t",
+        "Supporters said the lanes woul",
+        "Parking spaces will be moved",
+        "Around sixty parking spaces wi",
+        "Work is expected to begin in t",
+        "Two councillors voted against ",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("snippet", "kind"),
+    [
+        ("Photo: Sam Ortega", "caption"),
+        ("Bus fares to rise in April", "sidebar"),
+        ("Share on Facebook", "widget"),
+        ("Sign up for our free newsletter", "widget"),
+        ("covers transport and the city council", "widget"),
+        ("About time too", "widget"),
+        ("Home News Sport Opinion", "navigation"),
+        ("Home > News > Local", "navigation"),
+        ("All rights reserved", "legal"),
+    ],
+)
+def test_chrome_removed_and_recorded_with_kind(article, snippet, kind):
+    assert snippet not in article.text
+    assert removed_kind(article, snippet) == kind
+
+
+def test_removals_name_their_rule(article):
+    assert all(r.rule for r in article.removed)
+    texts = " ".join(r.text for r in article.removed)
+    assert "window.dataLayer" not in texts
+    assert "display: flex" not in texts
+
+
+def test_heading_kept_as_heading(article):
+    index = article.paragraphs.index("Parking spaces will be moved")
+    assert index in article.headings
+    assert all(not article.paragraphs[i].endswith(".") for i in article.headings)
+
+
+def test_metadata_lifted(article):
+    assert article.title == "Council approves riverside bike lanes after long debate"
+    assert article.site == "The Valley Courier"
+    assert article.authors == ["Dana Whitfield"]
+    assert article.published.isoformat() == "2024-03-14"
+    assert "By Dana Whitfield" not in article.text
+
+
+# ------------------------------------------------------------------------ naming variants
+
+
+@pytest.mark.parametrize(
+    ("chrome", "text", "kind"),
+    [
+        ('<div class="share-bar">{}</div>', "Share this story on Facebook", "widget"),
+        ('<div class="socialShareButtons">{}</div>', "Post to LinkedIn or WhatsApp", "widget"),
+        ('<ul aria-label="Share this article"><li>{}</li></ul>', "Copy link", "widget"),
+        ('<div id="newsletterBox"><p>{}</p></div>', "Get our weekly email briefing", "widget"),
+        ('<section class="c-subscribe-promo"><p>{}</p></section>', "One dollar a week", "widget"),
+        ('<div class="related-posts"><a href="/x">{}</a></div>', "Dam rules change", "sidebar"),
+        ('<div class="relatedArticles"><a href="/x">{}</a></div>', "Storm closes road", "sidebar"),
+        ('<div role="complementary"><p>{}</p></div>', "Most read this week", "sidebar"),
+        ('<p class="wp-caption-text">{}</p>', "The dam seen from the north bank", "caption"),
+        ('<span class="image-credit">{}</span>', "Picture by a staff photographer", "caption"),
+        ('<div class="photoCaption">{}</div>', "Boats moored below the spillway", "caption"),
+        ('<ol class="breadcrumb"><li>{}</li></ol>', "Home / Environment / Water", "navigation"),
+        ('<div role="navigation"><a href="/">{}</a></div>', "Previous article", "navigation"),
+        ('<ul class="pagination"><li>{}</li></ul>', "Page 2 of 3", "navigation"),
+    ],
+)
+def test_chrome_found_by_generic_names(chrome, text, kind):
+    got = clean_html(page(chrome.format(text)))
+    assert text not in got.text
+    assert removed_kind(got, text) == kind
+    assert len([p for p in got.paragraphs if p in PARAGRAPHS]) == len(PARAGRAPHS)
+
+
+def test_attribute_words_split_styles():
+    assert {"social", "share", "socialshare"} <= set(attribute_words("socialShare"))
+    assert "authorbox" in attribute_words("post-author_box")
+    assert "share" not in attribute_words("shared-content")
+
+
+# ------------------------------------------------------------------------ hard negatives
+
+
+@pytest.fixture(scope="module")
+def negatives():
+    return clean_html((DATA / "negatives.html").read_text(encoding="utf-8"))
+
+
+def test_article_wrapper_with_share_class_keeps_its_text(negatives):
+    body = [p for p in negatives.paragraphs if len(p.split()) > 20]
+    assert len(body) == 5
+    assert not any("four hundred items" in r.text for r in negatives.removed)
+
+
+def test_prose_mentioning_share_or_newsletter_stays(negatives):
+    assert any(p.startswith("Volunteers share the repair work") for p in negatives.paragraphs)
+    assert any("monthly newsletter" in p for p in negatives.paragraphs)
+
+
+def test_heading_with_anchor_id_stays(negatives):
+    index = negatives.paragraphs.index("Social media and the waiting list")
+    assert index in negatives.headings
+
+
+@pytest.mark.parametrize(
+    ("tag", "attribute"),
+    [("p", 'class="shared-content"'), ("div", 'class="ad-free"'), ("p", 'id="promotional"')],
+)
+def test_class_words_match_whole_words_only(tag, attribute):
+    html = page(f"<{tag} {attribute}>A reader sent us this picture of the reservoir.</{tag}>")
+    assert find_boilerplate(parse_html(html)) == []
+
+
+# ------------------------------------------------------------------------ structure
+
+
+def test_table_is_one_block_with_a_line_per_row():
+    table = (
+        "<table><tr><th>Level</th><th>Rate</th></tr><tr><td>Apprentice</td><td>$45</td></tr>"
+        "<tr><td>Master</td><td>$120</td></tr></table>"
+    )
+    blocks = extract_page(parse_html(page(table))).blocks
+    rows = [b.text for b in blocks if "Apprentice" in b.text]
+    assert rows == ["Level | Rate\nApprentice | $45\nMaster | $120"]
+
+
+def test_list_items_are_blocks():
+    items = "<ul><li>Check the spillway gates.</li><li>Test the backup pumps.</li></ul>"
+    blocks = extract_page(parse_html(page(items))).blocks
+    texts = [b.text for b in blocks]
+    assert "Check the spillway gates." in texts
+    assert "Test the backup pumps." in texts
+
+
+# ------------------------------------------------------------------------ bounds
+
+
+def test_deep_nesting_is_rejected_with_a_reason():
+    deep = "<html><body>" + "<div>" * 100_000 + "<p>deep text</p>" + "</div>" * 100_000
+    with pytest.raises(RejectInput, match="nested too deeply"):
+        clean_html(deep + "</body></html>", source="deep.html")
+
+
+def test_moderate_nesting_is_fine():
+    nested = "<div>" * 200 + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>" * 200
+    got = clean_html(f"<html><body>{nested}</body></html>")
+    assert got.paragraphs[:1] == [PARAGRAPHS[0]]
+
+
+@pytest.mark.parametrize("size", [MAX_HTML_CHARS + 1, 50_000_000])
+def test_huge_page_is_rejected_with_a_reason(size):
+    html = "<html><body><p>" + "x" * size + "</p></body></html>"
+    with pytest.raises(RejectInput, match="too large"):
+        clean_html(html, source="huge.html")
+
+
+# ------------------------------------------------------------------------ charsets
+
+
+def test_bytes_decoded_by_their_declared_charset():
+    html = page("<p>Le café du port reste ouvert, dit la naïve «citation» du maire.</p>")
+    data = html.replace("<head>", '<head><meta charset="windows-1252">').encode("cp1252")
+    got = clean_html(data, source="cp1252.html")
+    assert got.encoding == "cp1252"
+    assert "Le café du port reste ouvert, dit la naïve «citation» du maire." in got.paragraphs
+
+
+def test_utf8_bytes_without_declaration():
+    got = clean_html(page("<p>Über die Brücke gingen „viele“ Leute.</p>").encode("utf-8"))
+    assert got.encoding == "utf-8"
+    assert "Über die Brücke gingen „viele“ Leute." in got.paragraphs
+
+
+def test_binary_bytes_rejected():
+    with pytest.raises(RejectInput, match="PNG"):
+        clean_html(b"\x89PNG\r\n\x1a\n" + bytes(200), source="image.png")
+
+
+def test_mojibake_repaired():
+    got = clean_html(page("<p>The mayor said it doesnâ\u0080\u0099t matter.</p>"))
+    assert "The mayor said it doesn’t matter." in got.paragraphs
+
+
+# ------------------------------------------------------------------------ evaluation
+
+
+def test_word_prf_counts_repeated_words():
+    assert word_prf("a a b", "a b b") == pytest.approx((2 / 3, 2 / 3, 2 / 3))
+    assert word_prf("", "a b") == (0.0, 0.0, 0.0)
+    assert word_prf("The Cat, the cat!", "the cat the cat") == (1.0, 1.0, 1.0)
+
+
+def test_halves_are_stable_and_both_used():
+    names = [f"{i:04d}" for i in range(40)]
+    assert [half_of(n) for n in names] == [half_of(n) for n in names]
+    assert {half_of(n) for n in names} == set(HALVES)
+
+
+def write_dataset(root: Path) -> None:
+    """Two pages in the benchmark's layout, from the fixture pages."""
+    (root / "html").mkdir(parents=True)
+    (root / "ground-truth").mkdir()
+    pages = {
+        "0001": ("article.html", "Council approves riverside bike lanes after long debate"),
+        "0002": ("negatives.html", "How one library taught a town to share its tools"),
+    }
+    for name, (fixture, title) in pages.items():
+        html = (DATA / fixture).read_bytes()
+        (root / "html" / f"{name}.html.gz").write_bytes(gzip.compress(html))
+        truth = clean_html(html).text  # what presswash keeps, so presswash must score 1.0
+        record = {"ground_truth": {"main_content": truth, "title": title, "author": None}}
+        (root / "ground-truth" / f"{name}.json").write_text(json.dumps(record))
+
+
+def test_evaluate_scores_both_systems_on_both_halves(tmp_path):
+    write_dataset(tmp_path)
+    report = evaluate(tmp_path)
+    assert report.systems == ["trafilatura", "presswash"]
+    whole = report.total("presswash")
+    assert whole.pages == 2
+    assert sum(whole.f1) / whole.pages == pytest.approx(1.0)
+    assert report.total("trafilatura").pages == 2
+    text = format_report(report)
+    for word in ("[tuning]", "[held-out]", "[all]", "trafilatura", "presswash", "pages/s"):
+        assert word in text
+
+
+def test_evaluate_as_text_and_limit(tmp_path):
+    write_dataset(tmp_path)
+    report = evaluate(tmp_path, as_text=True, limit=1)
+    assert report.systems == ["raw dump", "presswash clean_text"]
+    assert report.total("raw dump").pages == 1
