@@ -34,4 +34,4 @@ def shingles(tokens: list[bytes], size: int) -> list[bytes]:
     """
     if len(tokens) <= size:
         return [b" ".join(tokens)] if tokens else []
-    return [b" ".join(gram) for gram in zip(*(tokens[i:] for i in range(size)), strict=False)]
+    return list(map(b" ".join, zip(*(tokens[i:] for i in range(size)), strict=False)))
