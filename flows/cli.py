@@ -24,6 +24,7 @@ COMMANDS = {
     "query": "flows.query_command",
     "stats": "flows.stats_command",
     "show": "flows.show_command",
+    "report": "flows.report_command",
 }
 
 

@@ -141,26 +141,43 @@ def stats(con: duckdb.DuckDBPyConnection) -> WarehouseStats:
 def article_detail(con: duckdb.DuckDBPyConnection, article_id: str) -> ArticleDetail | None:
     """The article ``article_id`` with its passages, removals and duplicate links, or
     ``None`` if unknown."""
-    found = list(iter_article_details(con, article_id))  # drained: frees the connection
-    return found[0] if found else None
+    return next(iter_article_details(con, article_id), None)
 
 
 def iter_article_details(
-    con: duckdb.DuckDBPyConnection, article_id: str | None = None, *, chunk: int = 256
+    con: duckdb.DuckDBPyConnection, article_id: str | None = None, *, chunk: int = 1000
 ) -> Iterator[ArticleDetail]:
     """Every article's detail (or only ``article_id``'s), in article id order.
 
-    One query for all of them, fetched ``chunk`` articles at a time, so a report over a
-    large warehouse does not pay six round trips per article. The connection must not run
-    other queries until the iterator is exhausted (DuckDB keeps one open result per
-    connection): use a cursor for that.
+    Articles are read ``chunk`` at a time, each chunk in one query over a range of ids, so a
+    report over a large warehouse neither pays six round trips per article nor holds every
+    passage in memory at once. Each chunk is fetched whole before it is yielded: the
+    connection is free for other queries between items.
     """
-    result = con.execute(_DETAILS, {"id": article_id})
+    if article_id is not None:
+        yield from _details(con, {"only": article_id, "from": None, "until": None})
+        return
+    starts = [
+        first
+        for (first,) in con.execute(
+            "SELECT article_id FROM articles"
+            " QUALIFY (row_number() OVER (ORDER BY article_id) - 1) % $chunk = 0"
+            " ORDER BY article_id",
+            {"chunk": chunk},
+        ).fetchall()
+    ]
+    for start, end in zip(starts, [*starts[1:], None], strict=True):
+        yield from _details(con, {"only": None, "from": start, "until": end})
+
+
+def _details(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[ArticleDetail]:
+    result = con.execute(_DETAILS, params)
     names = [d[0] for d in result.description]
-    while rows := result.fetchmany(chunk):
-        for row in rows:
-            record = dict(zip(names, row, strict=True))
-            yield ArticleDetail(
+    details = []
+    for row in result.fetchall():
+        record = dict(zip(names, row, strict=True))
+        details.append(
+            ArticleDetail(
                 article={k: v for k, v in record.items() if k not in _DETAIL_PARTS},
                 passages=record["_passages"],
                 removals=record["_removals"],
@@ -168,12 +185,17 @@ def iter_article_details(
                 copies=record["_copies"],
                 passage_copies=record["_passage_copies"],
             )
+        )
+    return details
 
 
 _DETAIL_PARTS = {"_passages", "_removals", "_original", "_copies", "_passage_copies"}
 _DETAILS = """
 WITH chosen AS (
-    SELECT * FROM articles WHERE $id IS NULL OR article_id = $id
+    SELECT * FROM articles
+    WHERE ($only IS NULL OR article_id = $only)
+      AND ($from IS NULL OR article_id >= $from)
+      AND ($until IS NULL OR article_id < $until)
 ),
 passage_lists AS (
     SELECT p.article_id, list({
