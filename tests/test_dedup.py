@@ -49,21 +49,22 @@ def _dump(header: list[str], title: str, body: list[str], footer: list[str]) -> 
 
 
 def _chrome(rng: random.Random, vocabulary: list[str]) -> tuple[list[str], list[str]]:
-    line = lambda n: " ".join(rng.choices(vocabulary, k=n)).title()  # noqa: E731
+    """A site's header (name, menu) and footer lines."""
+
+    def line(n: int) -> str:
+        return " ".join(rng.choices(vocabulary, k=n)).title()
+
     return [line(2), " | ".join(line(1) for _ in range(6))], [line(8), f"© 2024 {line(2)}"]
 
 
 def _edit(
     paragraphs: list[str], rate: float, rng: random.Random, vocabulary: list[str]
 ) -> list[str]:
-    out = []
-    for paragraph in paragraphs:
-        out.append(
-            " ".join(
-                rng.choice(vocabulary) if rng.random() < rate else w for w in paragraph.split()
-            )
-        )
-    return out
+    """Substitute about ``rate`` of the words."""
+    return [
+        " ".join(rng.choice(vocabulary) if rng.random() < rate else w for w in p.split())
+        for p in paragraphs
+    ]
 
 
 def _trim(paragraphs: list[str], fraction: float) -> list[str]:
