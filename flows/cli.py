@@ -21,6 +21,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 COMMANDS = {
     "run": "flows.run_command",
     "eval": "flows.evaluate",
+    "serve": "flows.serve_command",
     "query": "flows.query_command",
     "stats": "flows.stats_command",
     "show": "flows.show_command",

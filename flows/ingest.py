@@ -70,14 +70,14 @@ def ingest(
     paths: list[str] | None = None,
     db: str | None = None,
     inbox: bool = False,
-    settings: Settings | None = None,
 ) -> RunReport:
     """Ingest files and directories into the warehouse at ``db``; return the run's report.
 
     With ``inbox``, files already taken by an earlier run (same path, size and mtime) are
     skipped, and each file taken is recorded in the same transaction as its articles.
+    Other settings (batch size, lock wait) come from :func:`flows.settings.load_settings`.
     """
-    settings = settings or load_settings()
+    settings = load_settings()
     db = db or settings.db
     paths = list(paths or settings.inputs)
     run_id = str(runtime.flow_run.id or uuid.uuid4())

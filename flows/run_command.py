@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     flow = ingest.with_options(task_runner=task_runner(settings))
-    report = flow(paths=args.paths or None, db=args.db, settings=settings)
+    report = flow(paths=args.paths or None, db=args.db)
     for reject in report.rejects:
         print(f"rejected: {reject.source}: {reject.reason}", file=sys.stderr)
     print(f"run {report.run_id} -> {report.db}")

@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import hostile
 import pytest
 
-import hostile
 from flows.cli import main
 from flows.ingest import ingest
 
@@ -29,7 +29,9 @@ def test_seeds_twice_leave_exactly_five_articles(db: Path) -> None:
     assert (first.inputs, first.landed, first.duplicates, first.rejected) == (5, 5, 0, 0)
     assert (second.inputs, second.landed, second.duplicates, second.rejected) == (5, 0, 5, 0)
     assert query(db, "SELECT count(*) FROM articles") == [(5,)]
-    runs = query(db, "SELECT inputs, landed, duplicates, rejected, status FROM runs ORDER BY started_at")
+    runs = query(
+        db, "SELECT inputs, landed, duplicates, rejected, status FROM runs ORDER BY started_at"
+    )
     assert runs == [(5, 5, 0, 0, "ok"), (5, 0, 5, 0, "ok")]
     # Every article has its passages, and its removals are all explained.
     orphans = query(
@@ -80,7 +82,12 @@ def test_bad_inputs_are_rejected_with_reasons_and_the_rest_lands(
     rejected = {Path(s).name: r for s, r in query(db, "SELECT source, reason FROM rejects")}
     assert landed == {"good.txt": "utf-8", "cp1252.txt": "cp1252", "utf16.txt": "utf-16"}
     assert set(rejected) == {
-        "empty.txt", "blank.txt", "photo.txt", "padded.txt", "pipe.txt", "nothing-here"
+        "empty.txt",
+        "blank.txt",
+        "photo.txt",
+        "padded.txt",
+        "pipe.txt",
+        "nothing-here",
     }
     assert "empty" in rejected["empty.txt"] and "PNG" in rejected["photo.txt"]
     for name in rejected:
