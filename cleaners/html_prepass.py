@@ -150,21 +150,25 @@ def _attribute_verdict(attribute: str, value: str) -> tuple[str, str] | None:
 
 
 def classify(element: HtmlElement) -> tuple[str, str] | None:
-    """The (kind, rule) that marks ``element`` as boilerplate, or None."""
+    """The (kind, rule) that marks ``element`` as boilerplate, or None.
+
+    Class words come first: they say more than the tag (an ``<aside class="newsletter">``
+    is a widget, not just a sidebar).
+    """
     tag = element.tag
     if not isinstance(tag, str) or tag in _PROTECTED_TAGS:
         return None
-    if tag in _TAG_KINDS:
-        return _TAG_KINDS[tag]
-    role = element.get("role")
-    if role and (verdict := _ROLE_KINDS.get(role.strip().lower())):
-        return verdict
     for attribute in _ATTRIBUTES:
         value = element.get(attribute)
         if value and (verdict := _attribute_verdict(attribute, value)):
             if attribute == "id" and _is_text_anchor(element, value):
                 continue
             return verdict
+    if tag in _TAG_KINDS:
+        return _TAG_KINDS[tag]
+    role = element.get("role")
+    if role:
+        return _ROLE_KINDS.get(role.strip().lower())
     return None
 
 

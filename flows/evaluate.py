@@ -1,4 +1,4 @@
-"""``presswash eval``: score presswash against trafilatura on a WCXB-layout dataset.
+"""Score presswash against trafilatura on a WCXB-layout dataset.
 
 The dataset is read as published: ``html/NNNN.html.gz`` pages and ``ground-truth/NNNN.json``
 files holding ``ground_truth.main_content``, ``title``, ``author`` and ``publish_date``.
@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import json
 import re
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -317,7 +318,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the evaluation and print the report; 2 when the dataset directory is missing."""
     if not (args.dataset_dir / "ground-truth").is_dir():
-        print(f"not a WCXB-layout dataset: {args.dataset_dir}")
+        print(f"presswash eval: not a WCXB-layout dataset: {args.dataset_dir}", file=sys.stderr)
         return 2
     report = evaluate(args.dataset_dir, as_text=args.as_text, limit=args.limit, ablate=args.ablate)
     print(format_report(report))
