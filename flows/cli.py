@@ -54,3 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         module.add_arguments(sub)
         sub.set_defaults(module=module)
     return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -37,6 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+
     from flows.ingest import ingest
     from flows.runners import task_runner
 
@@ -62,6 +64,11 @@ def run(args: argparse.Namespace) -> int:
             name=DEPLOYMENT,
             parameters={"paths": [str(inbox)], "db": settings.db, "inbox": True},
             print_starting_message=False,
+            # One run at a time: a run that comes due while another still works is
+            # cancelled, not queued, so two runs never race for the same new file.
+            global_limit=ConcurrencyLimitConfig(
+                limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+            ),
             **schedule,
         )
     return 0
