@@ -2,7 +2,8 @@
 
 Steps, on one lxml parse of the page:
 
-1. the pre-pass (:mod:`.html_prepass`): boilerplate elements out, each recorded as a Removal;
+1. the pre-pass (:mod:`.html_prepass`): collapsed accordions and tabs shown, boilerplate
+   elements out, each recorded as a Removal;
 2. metadata (title, authors, date, site) from trafilatura, read while bylines and author
    boxes are still in (they are evidence for metadata, not body text), then those go too;
 3. trafilatura's main-text extraction on what is left, read back as blocks: its ``<head>``
@@ -25,7 +26,7 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from .article import Article, Block, Hints, Removal
 from .decode import RejectInput, decode
-from .html_prepass import find_boilerplate
+from .html_prepass import Finding, find_boilerplate, reveal_collapsed
 from .normalize import detection_key, fold_ws, normalize_document
 from .text import clean_blocks, make_block
 
@@ -86,7 +87,10 @@ def extract_page(
 ) -> ExtractedPage:
     """Steps 1-3 on a parsed page (``tree`` is changed). ``prepass=False`` skips the pre-pass,
     to measure what it adds."""
-    found = find_boilerplate(tree) if prepass else []
+    found: list[Finding] = []
+    if prepass:
+        reveal_collapsed(tree)
+        found = find_boilerplate(tree)
     removed = [r for f in found if (r := f.removal())]
     # Metadata is read once the page chrome is gone (less to search, fewer stray dates) but
     # with bylines and author boxes still in: they are where authors are named.

@@ -131,6 +131,13 @@ _CANDIDATES = etree.XPath(
     + "]"
 )
 _PARAGRAPHS = etree.XPath(".//p")
+_INLINE_HIDDEN = etree.XPath("//body//*[contains(translate(@style, ' ', ''), 'display:none')]")
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none\s*(?:!\s*important)?\s*;?", re.IGNORECASE)
+#: Words naming an element that hides content until clicked (see :func:`reveal_collapsed`).
+_COLLAPSIBLE_WORDS = frozenset(
+    {"accordion", "collapse", "collapsible", "collapsed", "expand", "expandable", "toggle"}
+    | {"tab", "tabs", "tabpanel", "faq"}
+)
 _ATTRIBUTES = ("class", "id", "aria-label")
 
 
@@ -257,13 +264,26 @@ def find_boilerplate(tree: HtmlElement) -> list[Finding]:
     return found
 
 
-def prepass(tree: HtmlElement) -> list[Removal]:
-    """Remove boilerplate elements from ``tree`` in place; return what went, in page order."""
-    found = find_boilerplate(tree)
-    removed = [r for f in found if (r := f.removal())]
-    for finding in found:
-        finding.drop()
-    return removed
+def reveal_collapsed(tree: HtmlElement) -> None:
+    """Show the content of collapsed accordions, tabs and FAQ answers.
+
+    Pages hide it with an inline ``display: none`` until a click; it is article text all the
+    same, but extractors drop whatever is styled invisible. Only elements that an accordion
+    or tab word names (on themselves or their two nearest ancestors) are shown: other hidden
+    elements are mostly pop-ups and templates.
+    """
+    for element in _INLINE_HIDDEN(tree):
+        if element.get("role") == "tabpanel" or _collapsible(element):
+            element.set("style", _DISPLAY_NONE.sub("", element.get("style", "")))
+
+
+def _collapsible(element: HtmlElement) -> bool:
+    for node in (element, *itertools.islice(element.iterancestors(), 2)):
+        for attribute in ("class", "id"):
+            value = node.get(attribute)
+            if value and not _COLLAPSIBLE_WORDS.isdisjoint(attribute_words(value)):
+                return True
+    return False
 
 
 def _inside(element: HtmlElement, taken: Iterable[HtmlElement]) -> bool:

@@ -194,6 +194,29 @@ def test_list_items_are_blocks():
     assert "Test the backup pumps." in texts
 
 
+@pytest.mark.parametrize(
+    "panel",
+    [
+        '<div class="faq-item"><div class="answer" style="display:none">{}</div></div>',
+        '<div class="c-accordion__body" style="display: none;">{}</div>',
+        '<section id="tab-2" style="DISPLAY:NONE !important">{}</section>',
+        '<div role="tabpanel" style="color: red; display: none">{}</div>',
+    ],
+)
+def test_collapsed_panels_are_shown(panel):
+    answer = "<p>Yes, the reservoir stays open to anglers through the whole of the summer.</p>"
+    got = clean_html(page(panel.format(answer)))
+    assert "Yes, the reservoir stays open to anglers through the whole of the summer." in got.text
+
+
+def test_other_hidden_elements_stay_hidden():
+    popup = '<div class="modal" style="display:none"><p>{}</p></div>'.format(
+        "Before you go, take a look at our offers for new readers this month only."
+    )
+    got = clean_html(page(popup))
+    assert "Before you go" not in got.text
+
+
 # ------------------------------------------------------------------------ bounds
 
 
