@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 #: The ``kind`` vocabulary of removals (see DESIGN.md, "Boilerplate kinds").
 #: Removed outright:
@@ -75,6 +75,35 @@ class Article:
     @property
     def word_count(self) -> int:
         return sum(len(p.split()) for p in self.paragraphs)
+
+
+def without_paragraphs(article: Article, drop: list[bool], kind: str, rule: str) -> Article:
+    """A copy of ``article`` with the flagged paragraphs moved to its removals.
+
+    Walks the document in its original order (each paragraph preceded by the removals that
+    stood before it), so every removal keeps its place and heading indexes follow their
+    paragraphs.
+    """
+    count = len(article.paragraphs)
+    standing: dict[int, list[Removal]] = {}
+    for r in article.removed:
+        standing.setdefault(min(r.before, count), []).append(r)
+    kept: list[str] = []
+    removed: list[Removal] = []
+    headings: list[int] = []
+    heading_set = set(article.headings)
+    for index in range(count + 1):
+        removed.extend(replace(r, before=len(kept)) for r in standing.get(index, []))
+        if index == count:
+            break
+        text = article.paragraphs[index]
+        if drop[index]:
+            removed.append(Removal(kind, rule, text, len(kept)))
+            continue
+        if index in heading_set:
+            headings.append(len(kept))
+        kept.append(text)
+    return replace(article, paragraphs=kept, removed=removed, headings=headings)
 
 
 @dataclass(slots=True)

@@ -59,12 +59,14 @@ class SiteRepetition:
             raise ValueError("min_articles must be at least 2: one article is not repetition")
         self.min_articles = min_articles
         self._seen: dict[tuple[str, int], list] = {}  # (site, hash) -> [article_count, first_seen]
+        self._changed: set[tuple[str, int]] = set()
         for row in rows:
             self._seen[row.site, row.passage_hash] = [row.article_count, row.first_seen]
 
     def observe(self, site: str, article_id: str, paragraphs: Iterable[str]) -> None:
         """Count one article's distinct non-empty paragraphs for ``site``."""
         for digest in {passage_hash(p) for p in paragraphs if p.strip()}:
+            self._changed.add((site, digest))
             entry = self._seen.get((site, digest))
             if entry is None:
                 self._seen[site, digest] = [1, article_id]
@@ -82,6 +84,12 @@ class SiteRepetition:
             bool(p.strip()) and n >= self.min_articles
             for p, n in zip(paragraphs, counts, strict=True)
         ]
+
+    def changes(self) -> list[RepetitionRow]:
+        """Rows observed since the last call (their current counts), to persist a batch's
+        changes without rewriting the whole state."""
+        changed, self._changed = self._changed, set()
+        return [RepetitionRow(site, h, *self._seen[site, h]) for site, h in sorted(changed)]
 
     def rows(self) -> list[RepetitionRow]:
         """The state as plain rows, for persistence; pass them back as ``rows`` to resume."""

@@ -24,6 +24,7 @@ from prefect.futures import PrefectFuture
 
 import warehouse
 from flows import run_report, steps
+from flows.dedup_step import Deduped, Deduplicator, redis_config
 from flows.run_report import RunReport
 from flows.settings import Settings, load_settings
 from flows.sources import Discovery, discover, read
@@ -49,18 +50,14 @@ def clean(decoded: steps.Decoded) -> steps.Cleaned:
     return cleaned
 
 
+@task(name="dedup", cache_policy=NO_CACHE)
+def dedup(deduplicator: Deduplicator, cleaned: steps.Cleaned, run_id: str) -> Deduped:
+    """Called, never submitted: it runs in the flow process, which holds the indexes."""
+    return deduplicator.process(cleaned, run_id)
+
+
 @task(name="land", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def land(
-    db: str, run_id: str, cleaned: steps.Cleaned, files: list[Path], lock_wait: float
-) -> warehouse.LandResult:
-    batch = warehouse.Batch(
-        run_id=run_id,
-        articles=cleaned.articles,
-        passages=cleaned.passages,
-        removals=cleaned.removals,
-        rejects=[{"source": r.source, "reason": r.reason} for r in cleaned.rejects],
-        inbox_files=[_file_row(f) for f in files],
-    )
+def land(db: str, batch: warehouse.Batch, lock_wait: float) -> warehouse.LandResult:
     with warehouse.open_warehouse(db, wait_seconds=lock_wait) as con:
         return warehouse.land(con, batch)
 
@@ -87,11 +84,15 @@ def ingest(
     try:
         discovery = discover_inputs(paths, db, inbox, settings.lock_wait)
         if discovery.rejects:
-            land(db, run_id, steps.Cleaned(rejects=list(discovery.rejects)), [], settings.lock_wait)
+            rows = [{"source": r.source, "reason": r.reason} for r in discovery.rejects]
+            land(db, warehouse.Batch(run_id=run_id, rejects=rows), settings.lock_wait)
             run.add_rejects(discovery.rejects)
+        deduplicator = _deduplicator(db, settings)
         for files, cleaned in _cleaned_batches(discovery.files, settings):
-            result = land(db, run_id, cleaned, files if inbox else [], settings.lock_wait)
-            run.add_batch(cleaned, result)
+            deduped = dedup(deduplicator, cleaned, run_id)
+            if inbox:
+                deduped.batch.inbox_files = [_file_row(f) for f in files]
+            run.add_batch(deduped, land(db, deduped.batch, settings.lock_wait))
         run.check_balance()
         status = "ok"
     finally:
@@ -143,6 +144,14 @@ def _new_inbox_files(files: list[Path], db: str, lock_wait: float) -> list[Path]
     with warehouse.open_warehouse(db, wait_seconds=lock_wait) as con:
         done = warehouse.processed_files(con, [k for k in keys.values() if k])
     return [path for path, key in keys.items() if key not in done]
+
+
+def _deduplicator(db: str, settings: Settings) -> Deduplicator:
+    redis = redis_config(settings.redis_url) if settings.redis_url else None
+    with warehouse.open_warehouse(db, read_only=False, wait_seconds=settings.lock_wait) as con:
+        return Deduplicator.from_warehouse(
+            con, min_site_articles=settings.min_site_articles, redis=redis
+        )
 
 
 def _record_start(db: str, run_id: str, lock_wait: float) -> None:

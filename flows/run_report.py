@@ -7,15 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import warehouse
-from flows import steps
+from flows.dedup_step import Deduped
 from flows.sources import Reject
 
 
 @dataclass(slots=True)
 class RunReport:
     """Counts of one run. ``inputs == landed + duplicates + rejected`` once it is complete:
-    ``landed`` counts new articles, ``duplicates`` inputs whose content was already in the
-    warehouse, ``rejected`` inputs that could not land."""
+    ``landed`` counts new original articles; ``duplicates`` the inputs whose content was
+    already in the warehouse plus the near-duplicate copies (``near_duplicates``), which land
+    too, linked to their original by ``duplicate_of``; ``rejected`` inputs that could not
+    land."""
 
     run_id: str
     db: str
@@ -33,15 +35,18 @@ class RunReport:
         self.rejected += len(rejects)
         self.rejects.extend(rejects)
 
-    def add_batch(self, cleaned: steps.Cleaned, result: warehouse.LandResult) -> None:
-        self.add_rejects(cleaned.rejects)
-        self.inputs += len(cleaned.articles)
-        self.landed += len(result.landed)
-        self.duplicates += len(result.existing)
+    def add_batch(self, deduped: Deduped, result: warehouse.LandResult) -> None:
+        self.add_rejects(deduped.rejects)
+        self.inputs += len(result.landed) + len(result.existing)
         new = set(result.landed)
-        self.removals_by_kind.update(r["kind"] for r in cleaned.removals if r["article_id"] in new)
+        copies = new & deduped.copies.keys()
+        self.landed += len(new) - len(copies)
+        self.near_duplicates += len(copies)
+        self.duplicates += len(result.existing) + len(copies)
+        batch = deduped.batch
+        self.removals_by_kind.update(r["kind"] for r in batch.removals if r["article_id"] in new)
         self.sites.update(
-            a["site"] or "(unknown)" for a in cleaned.articles if a["article_id"] in new
+            a["site"] or "(unknown)" for a in batch.articles if a["article_id"] in new
         )
 
     def check_balance(self) -> None:

@@ -39,6 +39,12 @@ class Settings:
     #: ``threads`` (default) or ``dask``; with ``dask``, ``dask_address`` names a running
     #: scheduler (``tcp://host:8786``) or, when empty, a local cluster of ``dask_workers``.
     task_runner: str = "threads"
+    #: A passage found in this many articles of one site is that site's chrome (see
+    #: ``cleaners.site_repetition``): two articles may honestly share a paragraph, three rarely.
+    min_site_articles: int = 3
+    #: ``redis://host:port/db`` to share the near-duplicate index between workers; empty keeps
+    #: it in the flow's memory, rebuilt from the warehouse at each run.
+    redis_url: str = ""
     dask_address: str = ""
     dask_workers: int = 2
 

@@ -7,12 +7,13 @@ document becomes a reject with a reason and the rest of the batch goes on.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cleaners import Article, clean_html, clean_text
 from cleaners.decode import RejectInput, decode
+from cleaners.dedup import ARTICLE_POLICY, PASSAGE_POLICY
+from cleaners.signatures import Signature, signatures
 from flows.sources import RawDoc, Reject
 
 
@@ -41,14 +42,26 @@ class Decoded:
 
 
 @dataclass(slots=True)
-class Cleaned:
-    """Rows for the warehouse, as plain dicts, plus the rejects of the batch."""
+class CleanedDoc:
+    """A cleaned document with its MinHash signatures (computed where it was cleaned, so
+    the CPU-bound part runs on the task runner's workers)."""
 
-    articles: list[dict] = field(default_factory=list)
-    passages: list[dict] = field(default_factory=list)
-    removals: list[dict] = field(default_factory=list)
+    article_id: str
+    source: str
+    url: str | None
+    format: str
+    encoding: str
+    content_sha256: str
+    article: Article
+    signature: Signature
+    #: One per paragraph, ``None`` for paragraphs too short to be matched as passages.
+    passage_signatures: list[Signature | None]
+
+
+@dataclass(slots=True)
+class Cleaned:
+    docs: list[CleanedDoc] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
-    removals_by_kind: Counter[str] = field(default_factory=Counter)
 
 
 def decode_batch(items: Iterable[RawDoc | Reject]) -> Decoded:
@@ -82,8 +95,9 @@ def _decode(item: RawDoc) -> tuple[str, str]:
 
 
 def clean_batch(documents: Iterable[Document]) -> Cleaned:
-    """Clean every document into warehouse rows; a document the cleaners choke on is rejected."""
+    """Clean and sign every document; a document the cleaners choke on is rejected."""
     out = Cleaned()
+    done: list[tuple[Document, Article]] = []
     for doc in documents:
         try:
             if doc.format == "html":
@@ -93,44 +107,40 @@ def clean_batch(documents: Iterable[Document]) -> Cleaned:
         except Exception as exc:  # one bad document must not sink the batch
             out.rejects.append(Reject(doc.source, f"cleaning failed: {type(exc).__name__}: {exc}"))
             continue
-        if not article.paragraphs:
+        if article.paragraphs:
+            done.append((doc, article))
+        else:
             out.rejects.append(Reject(doc.source, "no article text left after cleaning"))
-            continue
-        _add_rows(out, doc, article)
+    article_sigs = signatures([a.text for _, a in done], ARTICLE_POLICY.spec)
+    passage_sigs = _passage_signatures([a.paragraphs for _, a in done])
+    for (doc, article), sig, passages in zip(done, article_sigs, passage_sigs, strict=True):
+        out.docs.append(
+            CleanedDoc(
+                article_id=doc.article_id,
+                source=doc.source,
+                url=doc.url,
+                format=doc.format,
+                encoding=doc.encoding,
+                content_sha256=doc.content_sha256,
+                article=article,
+                signature=sig,
+                passage_signatures=passages,
+            )
+        )
     return out
 
 
-def _add_rows(out: Cleaned, doc: Document, article: Article) -> None:
-    article_id = doc.article_id
-    out.articles.append(
-        {
-            "article_id": article_id,
-            "source": doc.source,
-            "url": doc.url,
-            "title": article.title,
-            "site": article.site,
-            "published": article.published,
-            "authors": article.authors,
-            "body": article.text,
-            "word_count": article.word_count,
-            "content_sha256": doc.content_sha256,
-            "encoding": doc.encoding,
-            "input_format": doc.format,
-        }
-    )
-    out.passages.extend(
-        {"article_id": article_id, "position": i, "text": text}
-        for i, text in enumerate(article.paragraphs)
-    )
-    out.removals.extend(
-        {
-            "article_id": article_id,
-            "position": i,
-            "kind": r.kind,
-            "rule": r.rule,
-            "text": r.text,
-            "before_passage": r.before,
-        }
-        for i, r in enumerate(article.removed)
-    )
-    out.removals_by_kind.update(r.kind for r in article.removed)
+def _passage_signatures(articles: list[list[str]]) -> list[list[Signature | None]]:
+    """Per article, one signature per paragraph long enough to match as a passage (else
+    ``None``), computed for the whole batch in one bulk call."""
+    where = [
+        (a, i)
+        for a, paragraphs in enumerate(articles)
+        for i, text in enumerate(paragraphs)
+        if len(text.split()) >= PASSAGE_POLICY.min_words
+    ]
+    sigs = signatures([articles[a][i] for a, i in where], PASSAGE_POLICY.spec)
+    out: list[list[Signature | None]] = [[None] * len(p) for p in articles]
+    for (a, i), sig in zip(where, sigs, strict=True):
+        out[a][i] = sig
+    return out

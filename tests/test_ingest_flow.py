@@ -53,8 +53,13 @@ def test_changed_source_lands_a_new_version_and_keeps_the_old(tmp_path: Path, db
     ingest([str(inbox)], str(db))
     page.write_text(page.read_text("utf-8") + "\n\nA late paragraph was added to the story.\n")
     report = ingest([str(inbox)], str(db))
-    assert report.landed == 1
-    assert query(db, "SELECT count(*) FROM articles WHERE source LIKE '%story.txt'") == [(2,)]
+    # The new version lands as a new article, linked as a near-duplicate of the old one.
+    assert (report.inputs, report.landed, report.near_duplicates) == (1, 0, 1)
+    versions = query(
+        db, "SELECT article_id, duplicate_of FROM articles ORDER BY ingested_at, article_id"
+    )
+    assert len(versions) == 2
+    assert versions[0][1] is None and versions[1][1] == versions[0][0]
     latest = query(db, "SELECT body FROM articles_latest WHERE source LIKE '%story.txt'")
     assert len(latest) == 1 and latest[0][0].endswith("A late paragraph was added to the story.")
 

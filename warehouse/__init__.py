@@ -3,6 +3,7 @@
 Takes plain rows (dicts); never imports ``cleaners`` or ``flows``.
 """
 
+from warehouse import dedup_state
 from warehouse.connection import open_warehouse
 from warehouse.duplicates import set_duplicate_of, set_passage_duplicates
 from warehouse.errors import SchemaVersionError, WarehouseError, WarehouseLocked
@@ -28,6 +29,7 @@ __all__ = [
     "WarehouseLocked",
     "WarehouseStats",
     "article_detail",
+    "dedup_state",
     "finish_run",
     "land",
     "open_warehouse",

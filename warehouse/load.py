@@ -54,6 +54,32 @@ REMOVAL_COLUMNS = pa.schema(
     ]
 )
 REJECT_COLUMNS = pa.schema([("source", pa.string()), ("reason", pa.string())])
+ARTICLE_SIGNATURE_COLUMNS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("spec", pa.string()),
+        ("site", pa.string()),
+        ("size", pa.int32()),
+        ("hashvalues", pa.binary()),
+    ]
+)
+PASSAGE_SIGNATURE_COLUMNS = pa.schema(
+    [
+        ("passage_id", pa.string()),
+        ("article_id", pa.string()),
+        ("spec", pa.string()),
+        ("size", pa.int32()),
+        ("hashvalues", pa.binary()),
+    ]
+)
+SITE_PASSAGE_COLUMNS = pa.schema(
+    [
+        ("site", pa.string()),
+        ("passage_hash", pa.uint64()),
+        ("article_count", pa.int32()),
+        ("first_seen", pa.string()),
+    ]
+)
 INBOX_FILE_COLUMNS = pa.schema(
     [("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64())]
 )
@@ -64,6 +90,9 @@ _REQUIRED = {
     "removals": ("article_id", "position", "kind", "rule", "text"),
     "rejects": ("source", "reason"),
     "inbox_files": ("path", "size", "mtime_ns"),
+    "article_signatures": ("article_id", "spec", "size", "hashvalues"),
+    "passage_signatures": ("passage_id", "article_id", "spec", "size", "hashvalues"),
+    "site_passages": ("site", "passage_hash", "article_count", "first_seen"),
 }
 
 
@@ -86,6 +115,9 @@ class Batch:
     removals: list[Row] = field(default_factory=list)
     rejects: list[Row] = field(default_factory=list)
     inbox_files: list[Row] = field(default_factory=list)
+    article_signatures: list[Row] = field(default_factory=list)
+    passage_signatures: list[Row] = field(default_factory=list)
+    site_passages: list[Row] = field(default_factory=list)
     ingested_at: dt.datetime | None = None
 
 
@@ -119,6 +151,15 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
         "_batch_removals": _to_table("removals", removals, REMOVAL_COLUMNS),
         "_batch_rejects": _to_table("rejects", rejects, REJECT_COLUMNS),
         "_batch_inbox_files": _to_table("inbox_files", batch.inbox_files, INBOX_FILE_COLUMNS),
+        "_batch_article_signatures": _to_table(
+            "article_signatures", batch.article_signatures, ARTICLE_SIGNATURE_COLUMNS
+        ),
+        "_batch_passage_signatures": _to_table(
+            "passage_signatures", batch.passage_signatures, PASSAGE_SIGNATURE_COLUMNS
+        ),
+        "_batch_site_passages": _to_table(
+            "site_passages", batch.site_passages, SITE_PASSAGE_COLUMNS
+        ),
     }
     ids = tables["_batch_articles"]["article_id"]
     _check_parents("passages", tables["_batch_passages"], ids)
@@ -134,6 +175,9 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
         con.execute(_INSERT_ARTICLES, stamp)
         (n_rejects,) = con.execute(_INSERT_REJECTS, stamp).fetchall()[0]
         con.execute(_INSERT_INBOX_FILES, stamp)
+        con.execute(_INSERT_ARTICLE_SIGNATURES)
+        con.execute(_INSERT_PASSAGE_SIGNATURES)
+        con.execute(_UPSERT_SITE_PASSAGES)
 
     return LandResult(
         landed=tuple(i for i in ids.to_pylist() if i not in existing),
@@ -174,6 +218,19 @@ _INSERT_INBOX_FILES = """
 INSERT INTO inbox_files BY NAME
 SELECT DISTINCT f.*, $run_id AS run_id, $at AS processed_at FROM _batch_inbox_files AS f
 ON CONFLICT DO NOTHING
+"""
+_INSERT_ARTICLE_SIGNATURES = """
+INSERT INTO article_signatures BY NAME
+SELECT * FROM _batch_article_signatures ON CONFLICT DO NOTHING
+"""
+_INSERT_PASSAGE_SIGNATURES = """
+INSERT INTO passage_signatures BY NAME
+SELECT * FROM _batch_passage_signatures ON CONFLICT DO NOTHING
+"""
+# Counts in a batch are the caller's running totals: the newest value wins.
+_UPSERT_SITE_PASSAGES = """
+INSERT INTO site_passages BY NAME SELECT * FROM _batch_site_passages
+ON CONFLICT (site, passage_hash) DO UPDATE SET article_count = excluded.article_count
 """
 
 
