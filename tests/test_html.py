@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cleaners.decode import RejectInput
-from cleaners.html import MAX_HTML_CHARS, clean_html, extract_page, parse_html
+from cleaners.html import MAX_ELEMENTS, MAX_HTML_CHARS, clean_html, extract_page, parse_html
 from cleaners.html_prepass import attribute_words, find_boilerplate
 from flows.evaluate import HALVES, evaluate, format_report, half_of, word_prf
 
@@ -230,6 +230,12 @@ def test_moderate_nesting_is_fine():
     nested = "<div>" * 200 + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>" * 200
     got = clean_html(f"<html><body>{nested}</body></html>")
     assert got.paragraphs[:1] == [PARAGRAPHS[0]]
+
+
+def test_page_of_too_many_elements_is_rejected():
+    html = "<html><body><div>" + "<span>x</span>" * (MAX_ELEMENTS + 1) + "</div></body></html>"
+    with pytest.raises(RejectInput, match="too many elements"):
+        clean_html(html, source="spans.html")
 
 
 @pytest.mark.parametrize("size", [MAX_HTML_CHARS + 1, 50_000_000])
