@@ -63,8 +63,8 @@ def clean_html(html: str | bytes, url: str | None = None, source: str | None = N
     """Clean one HTML page (see DESIGN.md for the contract).
 
     Bytes are decoded with :func:`.decode.decode` (BOM, ``<meta charset>``, then detection).
-    Raises :class:`RejectInput` for input that cannot be a page: undecodable, too large,
-    or nested too deeply to parse whole.
+    Raises :class:`RejectInput` for input that cannot be a page: undecodable, too large (in
+    characters or elements), or nested too deeply to parse whole.
     """
     name = source or url or "<html>"
     encoding = None
