@@ -23,7 +23,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
 import warehouse
-from flows import run_report, steps
+from flows import progress, run_report, steps
+from flows.caching import CACHE_DAYS, clean_batch_key
 from flows.dedup_step import Deduped, Deduplicator, redis_config
 from flows.run_report import RunReport
 from flows.settings import Settings, load_settings
@@ -43,7 +44,12 @@ def read_decode(files: list[Path]) -> steps.Decoded:
     return steps.decode_batch(read(files))
 
 
-@task(name="clean", cache_policy=NO_CACHE)
+@task(
+    name="clean",
+    cache_key_fn=clean_batch_key,
+    cache_expiration=dt.timedelta(days=CACHE_DAYS),
+    persist_result=True,
+)
 def clean(decoded: steps.Decoded) -> steps.Cleaned:
     cleaned = steps.clean_batch(decoded.documents)
     cleaned.rejects[:0] = decoded.rejects
@@ -88,11 +94,20 @@ def ingest(
             land(db, warehouse.Batch(run_id=run_id, rejects=rows), settings.lock_wait)
             run.add_rejects(discovery.rejects)
         deduplicator = _deduplicator(db, settings)
+        display = progress.current()
+        display.start(len(discovery.files))
         for files, cleaned in _cleaned_batches(discovery.files, settings):
             deduped = dedup(deduplicator, cleaned, run_id)
             if inbox:
                 deduped.batch.inbox_files = [_file_row(f) for f in files]
+            before = (run.landed, run.duplicates, run.rejected)
             run.add_batch(deduped, land(db, deduped.batch, settings.lock_wait))
+            display.batch(
+                files=len(files),
+                landed=run.landed - before[0],
+                duplicates=run.duplicates - before[1],
+                rejected=run.rejected - before[2],
+            )
         run.check_balance()
         status = "ok"
     finally:

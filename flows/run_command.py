@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from flows import progress
 from flows.settings import load_settings
 
 
@@ -19,7 +20,8 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     flow = ingest.with_options(task_runner=task_runner(settings))
-    report = flow(paths=args.paths or None, db=args.db)
+    with progress.showing():
+        report = flow(paths=args.paths or None, db=args.db)
     for reject in report.rejects:
         print(f"rejected: {reject.source}: {reject.reason}", file=sys.stderr)
     print(f"run {report.run_id} -> {report.db}")

@@ -101,3 +101,25 @@ def test_bad_inputs_are_rejected_with_reasons_and_the_rest_lands(
         db, "SELECT inputs, landed, duplicates, rejected FROM runs"
     )[0]
     assert inputs == landed_n + dups + rejected_n == 9
+
+
+def test_rerun_of_unchanged_batches_reuses_the_cleaned_result(tmp_path: Path) -> None:
+    from uuid import UUID
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    def clean_states(run_id: str) -> list[str]:
+        with get_client(sync_client=True) as client:
+            runs = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(run_id)]))
+            )
+        return [r.state_name for r in runs if r.name.startswith("clean")]
+
+    inputs = tmp_path / "seeds"  # sources no other test has cleaned
+    shutil.copytree(SEEDS, inputs)
+    first = ingest([str(inputs)], str(tmp_path / "a.duckdb"))
+    second = ingest([str(inputs)], str(tmp_path / "b.duckdb"))
+    assert clean_states(first.run_id) == ["Completed"]
+    assert clean_states(second.run_id) == ["Cached"]
+    assert second.landed == first.landed == 5  # a cached batch still lands in a new warehouse
