@@ -18,12 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
-def prefect_server() -> Iterator[None]:
-    """A real temporary Prefect server, shared by every flow test of the session."""
+def prefect_server() -> Iterator[str]:
+    """A real temporary Prefect server, shared by every flow test of the session; yields
+    its API URL, for flows run in subprocesses (``PREFECT_API_URL``)."""
+    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
-        yield
+        yield PREFECT_API_URL.value()
 
 
 @pytest.fixture
