@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
+import warehouse
 from flows import progress
 from flows.settings import load_settings
 
@@ -12,16 +14,28 @@ from flows.settings import load_settings
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to ingest")
     parser.add_argument("--db", help="warehouse file (default: the db setting)")
+    parser.add_argument(
+        "--verbose", action="store_true", help="show Prefect's logs of failed flow and task runs"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    db = args.db or settings.db
+    # Wait for the warehouse before starting anything: a busy warehouse is one clear line.
+    with warehouse.open_warehouse(db, wait_seconds=settings.lock_wait):
+        pass
+
     from flows.ingest import ingest  # imports Prefect: only when a run is asked for
     from flows.runners import task_runner
 
-    settings = load_settings()
+    if not args.verbose:
+        # The CLI reports a failed run in one line; Prefect's own tracebacks on request.
+        for name in ("prefect.flow_runs", "prefect.task_runs"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     flow = ingest.with_options(task_runner=task_runner(settings))
     with progress.showing():
-        report = flow(paths=args.paths or None, db=args.db)
+        report = flow(paths=args.paths or None, db=db)
     for reject in report.rejects:
         print(f"rejected: {reject.source}: {reject.reason}", file=sys.stderr)
     print(f"run {report.run_id} -> {report.db}")
