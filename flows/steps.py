@@ -104,6 +104,9 @@ def clean_batch(documents: Iterable[Document]) -> Cleaned:
                 article = clean_html(doc.text, url=doc.url, source=doc.source)
             else:
                 article = clean_text(doc.text, source=doc.source, url=doc.url)
+        except RejectInput as exc:  # e.g. a page nested too deep to parse safely
+            out.rejects.append(Reject(doc.source, exc.reason))
+            continue
         except Exception as exc:  # one bad document must not sink the batch
             out.rejects.append(Reject(doc.source, f"cleaning failed: {type(exc).__name__}: {exc}"))
             continue
