@@ -13,7 +13,7 @@ import re
 from .article import Block
 from .normalize import detection_key, fold_ws
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_HEADING = re.compile(r"#{1,6}\s")
 _MD_BOLD_LINE = re.compile(r"^(\*\*|__)([^*_].*?)\1$")
 _SENTENCE_END = re.compile(r"[.!?…:;,\"'”’)\]]$")
 
@@ -36,7 +36,9 @@ def split_blocks(text: str) -> list[Block]:
             gap = True
             continue
         heading = False
-        if (m := _MD_HEADING.match(line)) or (m := _MD_BOLD_LINE.match(line)):
+        if _MD_HEADING.match(line):
+            line, heading = _heading_text(line), True
+        elif m := _MD_BOLD_LINE.match(line):
             line, heading = m.group(2), True
         if not line:
             continue
@@ -47,6 +49,19 @@ def split_blocks(text: str) -> list[Block]:
             blocks.append(make_block(line, number, heading, gap))
         gap = False
     return blocks
+
+
+def _heading_text(line: str) -> str:
+    """The text of an ATX heading line: opening ``#``s off, and a closing run of ``#``s.
+
+    As in CommonMark, a closing run only counts after a space (``## Learn C#`` keeps its
+    ``#``); string methods rather than one regex keep this linear in the line length.
+    """
+    text = line.lstrip("#").strip()
+    closed = text.rstrip("#")
+    if closed != text and (not closed or closed[-1].isspace()):
+        return closed.rstrip()
+    return text
 
 
 def _continues(previous: str, line: str) -> bool:

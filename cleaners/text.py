@@ -19,6 +19,7 @@ that decided it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from .article import Article, Block, Hints, Removal
@@ -45,7 +46,8 @@ BODY = "body"
 HEADING = "heading"
 _KEPT = (BODY, HEADING)
 _CHROME = ("legal", "widget", "credit", "caption")
-_MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\([^)\s]*(?:\s\"[^\"]*\")?\)")
+#: A markdown link; text and target stop at the next bracket or parenthesis (linear time).
+_MD_LINK = re.compile(r"(?<!!)\[([^\[\]]+)\]\([^()\s]*(?:\s\"[^\"]*\")?\)")
 
 #: A block this long is prose whatever its punctuation.
 LONG_PROSE_WORDS = 20
@@ -265,9 +267,10 @@ def _find_title(blocks: list[Block], first: int, hints: Hints) -> int | None:
     if not candidates:
         return None
     keys = [_loose(b.key) for b in blocks]
+    counts = Counter(keys)
 
     def score(i: int) -> tuple[bool, int, int]:
-        repeated = keys.count(keys[i]) > 1
+        repeated = counts[keys[i]] > 1
         return repeated, len(blocks[i].key.split()), -i
 
     best = max(candidates, key=score)
@@ -297,6 +300,7 @@ def _label_footer(blocks: list[Block], last: int) -> None:
 def _label_body(blocks: list[Block], first: int, last: int) -> None:
     """Subheadings and in-article repeats between the first and last prose blocks."""
     seen: set[str] = set()
+    prose_follows = _prose_follows(blocks, first, last)
     for i in range(max(first, 0), last + 1):
         block = blocks[i]
         if block.label != BODY:
@@ -307,14 +311,25 @@ def _label_body(blocks: list[Block], first: int, last: int) -> None:
             continue
         seen.add(block.key)
         if block.heading or (
-            words <= HEADLINE_WORDS and not ends_sentence(block.text) and _prose_follows(blocks, i)
+            words <= HEADLINE_WORDS and not ends_sentence(block.text) and prose_follows[i - first]
         ):
             block.label = HEADING
 
 
-def _prose_follows(blocks: list[Block], i: int) -> bool:
-    nxt = next((b for b in blocks[i + 1 :] if b.label in (BODY, HEADING)), None)
-    return nxt is not None and _is_prose(nxt, 4)
+def _prose_follows(blocks: list[Block], first: int, last: int) -> list[bool]:
+    """For each block from ``first`` to ``last``: is the next body block after it prose?
+
+    Computed once, walking back, on the labels as they stand before :func:`_label_body` (a
+    forward search from each block saw the same labels, since the pass had not reached the
+    blocks after it), so a document of many short lines stays linear.
+    """
+    follows = [False] * max(last - first + 1, 0)
+    nxt: Block | None = next((b for b in blocks[last + 1 :] if b.label in _KEPT), None)
+    for i in range(last, first - 1, -1):
+        follows[i - first] = nxt is not None and _is_prose(nxt, 4)
+        if blocks[i].label in _KEPT:
+            nxt = blocks[i]
+    return follows
 
 
 # ------------------------------------------------------------------------- assembly

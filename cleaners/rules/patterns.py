@@ -5,8 +5,11 @@ and returns the name of the rule that fired, or ``None``. The names end up in
 ``removals.rule``. Context (where the block sits in the document) is applied by the caller;
 these tests only say what a block *looks like*.
 
-All regular expressions here are free of nested quantifiers, so they run in time linear in
-the line length; tests that only make sense for short lines check the length first.
+Every test runs in time linear in the line length: no pattern nests quantifiers, a pattern
+that is tried at every position stops at the next delimiter it cannot cross (an image's alt
+text stops at ``[`` as well as ``]``), so failed attempts never rescan the same characters;
+tests that only make sense for short lines check the length first. ``bench/regex_worst_case.py``
+times each one on adversarial lines.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ WORD = re.compile(r"\w+")
 # ---------------------------------------------------------------- captions and photo credits
 
 _MD_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
-_MD_IMAGES = re.compile(r"!\[[^\]]*\]\([^)\s]*(?:\s\"[^\"]*\")?\)")
+#: Inline images. Alt text and target stop at the next bracket or parenthesis, so that a
+#: failed match never rescans the same characters (``![![![...`` stays linear).
+_MD_IMAGES = re.compile(r"!\[[^\[\]]*\]\([^()\s]*(?:\s\"[^\"]*\")?\)")
 #: "(AP Photo/Name)", "(Photo: Name/Agency)", "(Name/Getty Images)", "(REUTERS/Name)" at the end.
 _CREDIT_PAREN = re.compile(
     r"\((?:[^()]{0,80}\bphoto\b[^()]{0,80}|[^()/]{1,60}/[^()/]{1,60})\)[\s.]*$"
@@ -219,8 +224,8 @@ def credit_rule(key: str) -> str | None:
 
 
 def credit_names(text: str) -> list[str]:
-    """Author names from a credit line, in their original spelling."""
-    body = fold_dashes(text)
+    """Author names from a credit line, in their original spelling (whitespace folded)."""
+    body = " ".join(fold_dashes(text).split())
     for pattern in (_CONTRIBUTED, _REPORTING_BY, _BYLINE):
         m = pattern.match(body.casefold())
         if m:
@@ -233,9 +238,12 @@ def fold_dashes(text: str) -> str:
     return text.strip().lstrip("-–—―•*([ ").strip()
 
 
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*", re.IGNORECASE)
+# Neither pattern opens with optional whitespace, and the "in <place>" tail starts only where a
+# run of whitespace starts: a long run of spaces is scanned once, not once per space.
+_NAME_SPLIT = re.compile(r",|;|\band\b|&|\|", re.IGNORECASE)
 _NAME_TAIL = re.compile(
-    r"\s+(?:in|from|at|for)\s+\S.*$|\s*\b(?:editing|edited|writing|reporting)\b.*$", re.IGNORECASE
+    r"(?<!\s)\s+(?:in|from|at|for)\s+\S.*$|\b(?:editing|edited|writing|reporting)\b.*$",
+    re.IGNORECASE,
 )
 
 
@@ -244,7 +252,7 @@ def split_names(raw: str) -> list[str]:
     raw = _NAME_TAIL.sub("", raw.strip(" .;:"))
     names = []
     for part in _NAME_SPLIT.split(raw):
-        part = part.strip(" .")
+        part = part.strip().strip(" .")
         words = part.split()
         if 1 <= len(words) <= 5 and any(c.isupper() for c in part[:1]) and not part.isupper():
             names.append(part)
