@@ -110,7 +110,10 @@ def strip_inline_images(text: str) -> tuple[str, list[str]]:
 
 # ---------------------------------------------------------------- legal footers
 
-_COPYRIGHT_START = re.compile(r"^(?:©|\(c\)|copyright\b|\u24b8)")
+#: A line opening with the copyright sign, or with the word and then the sign or a colon. The
+#: bare word opens prose and subheadings too ("Copyright law is changing"), and "(c)" opens
+#: the third item of a list; with a year both are caught by ``_COPYRIGHT_YEAR``.
+_COPYRIGHT_START = re.compile(r"^(?:©|\u24b8|copyright\s*(?:©|\(c\)|\u24b8|:))")
 _COPYRIGHT_YEAR = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:19|20)\d\d")
 _RIGHTS = re.compile(r"\ball rights reserved\b|\btous droits réservés\b|\bderechos reservados\b")
 _LEGAL_TERMS = re.compile(
@@ -168,6 +171,9 @@ _WIDGET_CTA = re.compile(
 )
 _TAG_LINE = re.compile(r"^(?:tags|topics|filed under|categories|category|keywords)\s*:")
 _NEWSLETTER = re.compile(r"\bnewsletters?\b|\binbox\b|\bsubscri(?:be|ption)\b|\bunsubscribe\b")
+#: A newsletter box speaks to the reader ("straight to your inbox", "you'll get"); news prose
+#: about subscribing speaks of someone else, and the reader addressed outside a quote is rare.
+_TO_READER = re.compile(r"\b(?:you|your|yours)\b")
 
 
 def widget_rule(key: str) -> str | None:
@@ -180,7 +186,12 @@ def widget_rule(key: str) -> str | None:
     words = len(bare.split())
     if words <= 25 and _WIDGET_CTA.match(bare):
         return "call_to_action"
-    if words <= 25 and _NEWSLETTER.search(bare) and not _ends_sentence_in_prose(key):
+    if (
+        words <= 25
+        and _NEWSLETTER.search(bare)
+        and _TO_READER.search(bare)
+        and not _ends_sentence_in_prose(key)
+    ):
         return "newsletter_box"
     return None
 
