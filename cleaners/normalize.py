@@ -29,6 +29,8 @@ _FTFY = ftfy.TextFixerConfig(
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
 
 _WS = re.compile(r"\s+")
+#: Whitespace that :func:`fold_ws` changes inside stripped text: other than a space, or doubled.
+_UNFOLDED = re.compile(r"[^\S ]|  ")
 
 
 def normalize_document(text: str) -> str:
@@ -41,8 +43,13 @@ def normalize_document(text: str) -> str:
 
 
 def fold_ws(text: str) -> str:
-    """Collapse runs of whitespace (including non-breaking spaces) to one space, and strip."""
-    return _WS.sub(" ", text).strip()
+    """Collapse runs of whitespace (including non-breaking spaces) to one space, and strip.
+
+    Text that is already folded is returned as it is: substituting every single space of a
+    long line would build a list of all its words first.
+    """
+    text = text.strip()
+    return _WS.sub(" ", text) if _UNFOLDED.search(text) else text
 
 
 def detection_key(text: str) -> str:
@@ -51,7 +58,24 @@ def detection_key(text: str) -> str:
     NFKC maps styled alphabets (mathematical bold, full-width, circled letters) to ASCII so
     that ``𝗖𝗼𝗽𝘆𝗿𝗶𝗴𝗵𝘁`` and ``Copyright`` match the same rule.
     """
-    return fold_ws(unicodedata.normalize("NFKC", text).casefold())
+    return fold_ws(_casefold(unicodedata.normalize("NFKC", text)))
+
+
+#: Slice length for :func:`_casefold`.
+_CASEFOLD_SLICE = 1 << 16
+
+
+def _casefold(text: str) -> str:
+    """``str.casefold`` slice by slice, for the memory.
+
+    The result is the same, since case folding maps each character on its own; but CPython's
+    casefold first allocates 12 bytes per character of its whole input (three UCS-4
+    characters each), which on a 10 MB line is 120 MB.
+    """
+    if len(text) <= _CASEFOLD_SLICE:
+        return text.casefold()
+    step = _CASEFOLD_SLICE
+    return "".join(text[i : i + step].casefold() for i in range(0, len(text), step))
 
 
 def word_count(text: str) -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from itertools import islice
 
 from .article import Article, Block, Hints, Removal
 from .blocks import make_block, split_blocks
@@ -46,6 +47,7 @@ BODY = "body"
 HEADING = "heading"
 _KEPT = (BODY, HEADING)
 _CHROME = ("legal", "widget", "credit", "caption")
+_LOOSE_WORD = re.compile(r"\w+")
 #: A markdown link; text and target stop at the next bracket or parenthesis (linear time).
 _MD_LINK = re.compile(r"(?<!!)\[([^\[\]]+)\]\([^()\s]*(?:\s\"[^\"]*\")?\)")
 
@@ -57,6 +59,8 @@ FIRST_PROSE_WORDS = 12
 HEADLINE_WORDS = 14
 #: Longest teaser accepted under a headline inside a sidebar list.
 TEASER_WORDS = 45
+#: Longest headline, in characters: 30 long words, and a bound for text without spaces.
+TITLE_CHARS = 400
 
 
 def clean_text(text: str, source: str | None = None, url: str | None = None) -> Article:
@@ -89,6 +93,15 @@ def clean_blocks(
 
 
 __all__ = ["clean_blocks", "clean_text", "make_block"]
+
+
+def _words(block: Block) -> int:
+    """Words in a block: its key is whitespace-folded, so one more than its spaces.
+
+    Counting spaces, rather than splitting, keeps a block of millions of words from becoming a
+    list of millions of strings.
+    """
+    return block.key.count(" ") + 1 if block.key else 0
 
 
 # ------------------------------------------------------------------------- pass 1: patterns
@@ -149,7 +162,7 @@ def _is_list_item(block: Block) -> bool:
     """A headline, a link or a date line: what follows a "Related:" lead."""
     if block.label == "dateline":
         return True
-    words = len(block.key.split())
+    words = _words(block)
     short = words <= HEADLINE_WORDS and not ends_sentence(block.text)
     return block.label == BODY and (link_only(block.key) or short)
 
@@ -171,7 +184,7 @@ def _label_trailing_listing(blocks: list[Block]) -> None:
     dates = truncated = 0
     for i in range(end - 1, -1, -1):
         block = blocks[i]
-        words = len(block.key.split())
+        words = _words(block)
         if block.label == "sidebar" and words <= HEADLINE_WORDS:
             headlines.append(block.key)
         elif block.label in _CHROME or block.label in ("sidebar", "navigation"):
@@ -198,18 +211,14 @@ def _lists_above(block: Block) -> bool:
     """The block above a teaser is a headline or a date line."""
     if block.label == "dateline":
         return True
-    return (
-        block.label == BODY
-        and len(block.key.split()) <= HEADLINE_WORDS
-        and not ends_sentence(block.text)
-    )
+    return block.label == BODY and _words(block) <= HEADLINE_WORDS and not ends_sentence(block.text)
 
 
 # ------------------------------------------------------------------------- pass 3: zones
 
 
 def _is_prose(block: Block, min_words: int) -> bool:
-    words = len(block.key.split())
+    words = _words(block)
     return (
         block.label == BODY
         and not block.heading
@@ -231,8 +240,9 @@ def _label_header(blocks: list[Block], first: int, hints: Hints, url: str | None
         return
     _set(blocks[title], "title", "headline" if not hints.title else "headline_matches_metadata")
     title_key = _loose(blocks[title].key)
+    limit = _loose_words(title_key)
     for i, block in enumerate(blocks):
-        if i != title and block.label in (BODY, HEADING) and _loose(block.key) == title_key:
+        if i != title and block.label in (BODY, HEADING) and _loose(block.key, limit) == title_key:
             _set(block, "duplicate_title", "repeated_headline")
     holder = metadata.copyright_holder(blocks)
     for block in blocks[:title]:
@@ -241,7 +251,7 @@ def _label_header(blocks: list[Block], first: int, hints: Hints, url: str | None
         rule = metadata.masthead_rule(block, hints=hints, holder=holder, url=url)
         if rule:
             _set(block, "masthead", rule)
-        elif len(block.key.split()) <= 6 and not ends_sentence(block.text):
+        elif _words(block) <= 6 and not ends_sentence(block.text):
             _set(block, "navigation", "section_kicker")
 
 
@@ -254,32 +264,46 @@ def _find_title(blocks: list[Block], first: int, hints: Hints) -> int | None:
     """
     if hints.title:
         wanted = _loose(detection_key(hints.title))
+        limit = _loose_words(wanted)
         for i, block in enumerate(blocks[: max(first, 1) + 3]):
-            if block.label == BODY and _loose(block.key) == wanted:
+            if block.label == BODY and _loose(block.key, limit) == wanted:
                 return i
     candidates = [
         i
         for i in range(min(first, len(blocks)))
         if blocks[i].label == BODY
-        and 1 <= len(blocks[i].key.split()) <= 30
+        and 1 <= _words(blocks[i]) <= 30
+        and len(blocks[i].key) <= TITLE_CHARS
         and not blocks[i].text.endswith(".")
     ]
     if not candidates:
         return None
-    keys = [_loose(b.key) for b in blocks]
-    counts = Counter(keys)
+    keys = {i: _loose(blocks[i].key) for i in candidates}
+    limit = max(_loose_words(k) for k in keys.values())
+    counts = Counter(_loose(b.key, limit) for b in blocks)
 
     def score(i: int) -> tuple[bool, int, int]:
         repeated = counts[keys[i]] > 1
-        return repeated, len(blocks[i].key.split()), -i
+        return repeated, _words(blocks[i]), -i
 
     best = max(candidates, key=score)
     # A lone one- or two-word line is a kicker or masthead, not a headline.
-    return best if len(blocks[best].key.split()) >= 3 or score(best)[0] else None
+    return best if _words(blocks[best]) >= 3 or score(best)[0] else None
 
 
-def _loose(key: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", key).split())
+def _loose(key: str, limit: int | None = None) -> str:
+    """The words of a key without its punctuation, for comparisons blind to punctuation.
+
+    With ``limit``, only the first ``limit + 1`` words: enough to compare with a key of at
+    most ``limit`` words, without listing every word of a long paragraph.
+    """
+    words = _LOOSE_WORD.finditer(key)
+    return " ".join(m.group() for m in islice(words, None if limit is None else limit + 1))
+
+
+def _loose_words(loose: str) -> int:
+    """Words in a loose key (at least 1, which is as good a limit for an empty key)."""
+    return loose.count(" ") + 1
 
 
 def _label_footer(blocks: list[Block], last: int) -> None:
@@ -305,7 +329,7 @@ def _label_body(blocks: list[Block], first: int, last: int) -> None:
         block = blocks[i]
         if block.label != BODY:
             continue
-        words = len(block.key.split())
+        words = _words(block)
         if words >= 4 and block.key in seen:
             _set(block, "sidebar", "repeated_block")
             continue
