@@ -95,13 +95,26 @@ def clean_blocks(
 __all__ = ["clean_blocks", "clean_text", "make_block"]
 
 
+#: Han, kana and hangul: scripts written without spaces between words.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+#: Characters of unspaced script counted as one word (a Chinese word is about two characters).
+_CHARS_PER_WORD = 2
+#: Only this much of a block is looked at for unspaced script: every threshold is far below.
+_WORD_SCAN = 4000
+
+
 def _words(block: Block) -> int:
-    """Words in a block: its key is whitespace-folded, so one more than its spaces.
+    """Words in a block: one more than its spaces (its key is whitespace-folded), plus one
+    per two characters of a script written without spaces (Chinese, Japanese), so that a
+    Chinese paragraph counts as prose as an English one does.
 
     Counting spaces, rather than splitting, keeps a block of millions of words from becoming a
     list of millions of strings.
     """
-    return block.key.count(" ") + 1 if block.key else 0
+    if not block.key:
+        return 0
+    unspaced = sum(1 for _ in _UNSPACED.finditer(block.key, 0, _WORD_SCAN))
+    return block.key.count(" ") + 1 + unspaced // _CHARS_PER_WORD
 
 
 # ------------------------------------------------------------------------- pass 1: patterns
@@ -110,7 +123,7 @@ _PATTERNS: tuple[tuple[str, Callable[[Block], str | None]], ...] = (
     ("caption", lambda b: caption_rule(b.key, b.text)),
     ("legal", lambda b: legal_rule(b.key)),
     ("sidebar", lambda b: sidebar_lead_rule(b.key)),
-    ("credit", lambda b: credit_rule(b.key)),
+    ("credit", lambda b: credit_rule(b.key, b.text)),
     ("dateline", lambda b: dateline_rule(b.key)),
     ("navigation", lambda b: navigation_rule(b.key)),
     ("widget", lambda b: widget_rule(b.key)),

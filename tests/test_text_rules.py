@@ -299,3 +299,31 @@ def test_document_without_header_has_no_title() -> None:
     article = clean_text(doc(*BODY))
     assert article.title is None
     assert article.paragraphs == BODY
+
+
+@pytest.mark.parametrize("heading", ["By the numbers", "By any measure"])
+def test_subheading_starting_with_by_is_not_a_byline(heading: str) -> None:
+    article = clean_text(doc(P1, heading, P2, P3))
+    assert article.paragraphs == [P1, heading, P2, P3]
+    assert article.authors == []
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        [
+            "国务院今天发布了关于加强城市防洪工作的通知，要求各地做好准备工作。",
+            "专家表示，这项措施非常重要，各地政府需要制定详细的计划，确保人民的生命财产安全。",
+            "据报道，该通知将于下个月正式实施，相关部门将加强监督检查工作。",
+        ],
+        [
+            "東京都は今日、新しい防災計画を発表した。専門家によると、地震への備えが重要だという。",
+            "計画は来年から実施される予定であり、各区は避難所の整備を急いでいる。",
+            "都の担当者は「住民の安全を第一に考えた」と話した。",
+        ],
+    ],
+)
+def test_articles_in_unspaced_scripts_keep_their_body(paragraphs: list[str]) -> None:
+    article = clean_text(doc("防災の新計画", *paragraphs, "© 2024 Example"))
+    assert article.paragraphs == paragraphs
+    assert [r.kind for r in article.removed] == ["title", "legal"]

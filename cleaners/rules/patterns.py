@@ -221,15 +221,24 @@ _BYLINE = re.compile(
 )
 
 
-def credit_rule(key: str) -> str | None:
-    """Bylines and "X contributed to this article" lines."""
+def credit_rule(key: str, text: str) -> str | None:
+    """Bylines and "X contributed to this article" lines.
+
+    A byline must name someone ("By Jane Doe", not "By the numbers"): its names, as written,
+    start with a capital.
+    """
     if len(key) > 400:
         return None
     if _CONTRIBUTED.match(key):
         return "contributed_line"
     if _REPORTING_BY.match(key):
         return "reporting_credit"
-    if _BYLINE.match(key) and len(key.split()) <= 14 and not key.endswith("."):
+    if (
+        _BYLINE.match(key)
+        and len(key.split()) <= 14
+        and not key.endswith(".")
+        and credit_names(text)
+    ):
         return "byline"
     return None
 
@@ -324,4 +333,8 @@ def is_truncated_teaser(key: str) -> bool:
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(re.search(r"[.!?…](?:[\"'”’)\]]*)$", text))
+    """Ends with a sentence's final punctuation (Latin or CJK), before closing quotes."""
+    return bool(_SENTENCE_END.search(text[-20:]))
+
+
+_SENTENCE_END = re.compile(r"[.!?…。！？｡](?:[\"'”’)\]」』）]*)$")
