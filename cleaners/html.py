@@ -73,7 +73,12 @@ def clean_html(html: str | bytes, url: str | None = None, source: str | None = N
         html, encoding = decoded.text, decoded.encoding
     page = extract_page(parse_html(html, source=name), url)
     article = clean_blocks(
-        page.blocks, source=source, url=url, hints=page.hints, removed=page.removed
+        page.blocks,
+        source=source,
+        url=url,
+        hints=page.hints,
+        removed=page.removed,
+        structured=True,
     )
     article.encoding = encoding
     return article

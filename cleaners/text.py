@@ -76,19 +76,27 @@ def clean_blocks(
     url: str | None = None,
     hints: Hints | None = None,
     removed: list[Removal] | None = None,
+    structured: bool = False,
 ) -> Article:
     """Label every block and assemble the Article.
 
     ``removed`` are removals made before the text rules (the HTML pre-pass); they come first.
+    ``structured`` says the blocks come from a document's structure (HTML) rather than from
+    lines of text: guesses that only flat text needs are then off. A heading that does not
+    match the metadata title is a subheading, not a headline to lift; and a paragraph that
+    repeats is content (list and table items legitimately do), not a pasted teaser; short
+    lines after the last paragraph are the article's own lists (pros and cons, sources), as
+    the page's chrome was already taken out by its structure; and a "Related:" lead takes
+    only itself, not the list items after it.
     """
     hints = hints or Hints()
     _label_patterns(blocks)
-    _label_lists(blocks)
+    _label_lists(blocks, structured)
     _label_trailing_listing(blocks)
     first, last = _prose_span(blocks)
-    _label_header(blocks, first, hints, url)
-    _label_footer(blocks, last)
-    _label_body(blocks, first, last)
+    _label_header(blocks, first, hints, url, structured)
+    _label_footer(blocks, last, structured)
+    _label_body(blocks, first, last, structured)
     return _assemble(blocks, source=source, url=url, hints=hints, removed=list(removed or []))
 
 
@@ -125,7 +133,6 @@ _PATTERNS: tuple[tuple[str, Callable[[Block], str | None]], ...] = (
     ("sidebar", lambda b: sidebar_lead_rule(b.key)),
     ("credit", lambda b: credit_rule(b.key, b.text)),
     ("dateline", lambda b: dateline_rule(b.key)),
-    ("navigation", lambda b: navigation_rule(b.key)),
     ("widget", lambda b: widget_rule(b.key)),
 )
 
@@ -147,12 +154,12 @@ def _set(block: Block, kind: str, rule: str) -> None:
 # ------------------------------------------------------------------------- pass 2: lists
 
 
-def _label_lists(blocks: list[Block]) -> None:
+def _label_lists(blocks: list[Block], structured: bool) -> None:
     """Short lines after a "Related:" lead, and runs of two or more link-only lines."""
     i = 0
     while i < len(blocks):
         block = blocks[i]
-        if block.label == "sidebar" and block.rule == "related_list":
+        if block.label == "sidebar" and block.rule == "related_list" and not structured:
             j = i + 1
             while j < len(blocks) and _is_list_item(blocks[j]):
                 _set(blocks[j], "sidebar", "related_list")
@@ -246,12 +253,20 @@ def _prose_span(blocks: list[Block]) -> tuple[int, int]:
     return first, max(last, first if first < len(blocks) else -1)
 
 
-def _label_header(blocks: list[Block], first: int, hints: Hints, url: str | None) -> None:
-    """Title and its repeats, masthead and section kickers before the article's first prose."""
-    title = _find_title(blocks, first, hints)
-    if title is None:
+def _label_header(
+    blocks: list[Block], first: int, hints: Hints, url: str | None, structured: bool
+) -> None:
+    """Breadcrumbs, title and its repeats, masthead and section kickers before the article's
+    first prose. (Breadcrumbs only here: a line of "a | b | c" further down is a table row
+    or a list, not navigation.)"""
+    for block in blocks[:first]:
+        if block.label == BODY and (rule := navigation_rule(block.key)):
+            _set(block, "navigation", rule)
+    found = _find_title(blocks, first, hints, structured)
+    if found is None:
         return
-    _set(blocks[title], "title", "headline" if not hints.title else "headline_matches_metadata")
+    title, rule = found
+    _set(blocks[title], "title", rule)
     title_key = _loose(blocks[title].key)
     limit = _loose_words(title_key)
     for i, block in enumerate(blocks):
@@ -268,7 +283,9 @@ def _label_header(blocks: list[Block], first: int, hints: Hints, url: str | None
             _set(block, "navigation", "section_kicker")
 
 
-def _find_title(blocks: list[Block], first: int, hints: Hints) -> int | None:
+def _find_title(
+    blocks: list[Block], first: int, hints: Hints, structured: bool
+) -> tuple[int, str] | None:
     """The headline: the block matching the metadata title, else the best header candidate.
 
     Among the header blocks (before the first prose block) that are not sentences, the one
@@ -280,7 +297,9 @@ def _find_title(blocks: list[Block], first: int, hints: Hints) -> int | None:
         limit = _loose_words(wanted)
         for i, block in enumerate(blocks[: max(first, 1) + 3]):
             if block.label == BODY and _loose(block.key, limit) == wanted:
-                return i
+                return i, "headline_matches_metadata"
+        if structured:
+            return None
     candidates = [
         i
         for i in range(min(first, len(blocks)))
@@ -301,7 +320,7 @@ def _find_title(blocks: list[Block], first: int, hints: Hints) -> int | None:
 
     best = max(candidates, key=score)
     # A lone one- or two-word line is a kicker or masthead, not a headline.
-    return best if _words(blocks[best]) >= 3 or score(best)[0] else None
+    return (best, "headline") if _words(blocks[best]) >= 3 or score(best)[0] else None
 
 
 def _loose(key: str, limit: int | None = None) -> str:
@@ -319,8 +338,8 @@ def _loose_words(loose: str) -> int:
     return loose.count(" ") + 1
 
 
-def _label_footer(blocks: list[Block], last: int) -> None:
-    """After the last prose block, leftover short lines are page chrome."""
+def _label_footer(blocks: list[Block], last: int, structured: bool) -> None:
+    """After the last prose block, leftover short lines are page chrome (in flat text)."""
     for i in range(last + 1, len(blocks)):
         block = blocks[i]
         if block.label != BODY:
@@ -330,11 +349,11 @@ def _label_footer(blocks: list[Block], last: int) -> None:
             _set(block, "legal", "legal_continuation")
         elif legal_terms(block.key):
             _set(block, "legal", "legal_terms_in_footer")
-        elif not block.heading or i == len(blocks) - 1:
+        elif not structured and (not block.heading or i == len(blocks) - 1):
             _set(block, "widget", "trailing_chrome")
 
 
-def _label_body(blocks: list[Block], first: int, last: int) -> None:
+def _label_body(blocks: list[Block], first: int, last: int, structured: bool) -> None:
     """Subheadings and in-article repeats between the first and last prose blocks."""
     seen: set[str] = set()
     prose_follows = _prose_follows(blocks, first, last)
@@ -343,7 +362,7 @@ def _label_body(blocks: list[Block], first: int, last: int) -> None:
         if block.label != BODY:
             continue
         words = _words(block)
-        if words >= 4 and block.key in seen:
+        if words >= 4 and block.key in seen and not structured:
             _set(block, "sidebar", "repeated_block")
             continue
         seen.add(block.key)

@@ -234,7 +234,9 @@ def _variant(use_prepass: bool, use_rules: bool) -> Callable[[Page], Prediction]
         tree = parse_html(page.html.decode("utf-8", "replace"), source=page.name)
         got = extract_page(tree, page.url, prepass=use_prepass)
         if use_rules:
-            article = clean_blocks(got.blocks, url=page.url, hints=got.hints, removed=got.removed)
+            article = clean_blocks(
+                got.blocks, url=page.url, hints=got.hints, removed=got.removed, structured=True
+            )
             return _from_article(article)
         date = got.hints.published.isoformat() if got.hints.published else None
         text = "\n\n".join(b.text for b in got.blocks)

@@ -321,3 +321,25 @@ def test_evaluate_as_text_and_limit(tmp_path):
     report = evaluate(tmp_path, as_text=True, limit=1)
     assert report.systems == ["raw dump", "presswash clean_text"]
     assert report.total("raw dump").pages == 1
+
+
+def test_short_list_items_closing_an_article_are_kept() -> None:
+    """In flat text, short lines after the last paragraph are chrome; in HTML the structure
+    already took the chrome out, so a closing pros-and-cons list is the article's own."""
+    closing = "<h3>Pros</h3><ul><li>Quiet pumps</li><li>Cheap to run</li></ul>"
+    html = (
+        f"<html><head><title>Pump review</title></head><body><article><h1>Pump review</h1>"
+        f"{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}{closing}</article></body></html>"
+    )
+    article = clean_html(html)
+    assert article.paragraphs[-2:] == ["Quiet pumps", "Cheap to run"]
+    assert not [r for r in article.removed if r.rule == "trailing_chrome"]
+
+
+def test_repeated_list_items_in_html_are_content() -> None:
+    item = "<li>Check the spillway gates before the first storm of the season</li>"
+    article = clean_html(page(f"<ul>{item}</ul>", f"<ul>{item}</ul>"))
+    assert (
+        article.paragraphs.count("Check the spillway gates before the first storm of the season")
+        == 2
+    )

@@ -266,6 +266,8 @@ def test_short_paragraph_between_long_ones_stays(short: str) -> None:
         "the newsletter would be published weekly.",
         "All rights to the harbour land were reserved for the fishing cooperative until 1998, "
         "when the port authority sold them.",
+        "The agency is hiring a UX/UI designer and two AR/VR developers for the harbour app.",
+        "Cite the journal issue (volume/issue number) and the page when you quote the report.",
     ],
 )
 def test_prose_mentioning_chrome_words_stays(prose: str) -> None:

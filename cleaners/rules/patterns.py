@@ -38,8 +38,11 @@ _CREDIT_TAIL = re.compile(
     r"(?:\b(?:photo|photograph|image|picture|credit|source)s?\s*(?::|by)\s*[^.!?]{1,60}"
     r"|\|\s*[^|.!?]{1,60})$"
 )
-#: An all-caps agency, a slash and a name ("REUTERS/Kevin Lamarque", "AFP/Getty").
-_AGENCY_SLASH = re.compile(r"\b[A-Z]{2,}/[A-Z][\w.]*")
+#: An all-caps agency, a slash and a name closing the line ("REUTERS/Kevin Lamarque",
+#: "AFP/Getty Images"); "UX/UI" or "AR/VR" inside a sentence is not one.
+_AGENCY_SLASH = re.compile(r"\b[A-Z]{2,}/[A-Z][a-z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}[\s.)]*$")
+#: Names on both sides of a slash inside the closing parentheses: "(Rahmat Gul/AP)".
+_NAME_SLASH = re.compile(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*\s*/\s*[A-Z][\w.&' -]*\)[\s.]*$")
 _STOCK_AGENCY = re.compile(r"\b(?:getty images|shutterstock|alamy|istock(?:photo)?|dreamstime)\b")
 _DIMENSION = re.compile(r"^(?:[a-z]?\d{2,5}x\d{2,5}|w\d{2,5}|h\d{2,5})$")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|tiff?|bmp|svg)\b")
@@ -56,11 +59,11 @@ def caption_rule(key: str, text: str) -> str | None:
         return None
     if _junk_tokens(key):
         return "image_file_name"
-    if _CREDIT_PAREN.search(key) and _credit_words(key):
+    if _CREDIT_PAREN.search(key) and _credit_words(key, text):
         return "photo_credit"
     if _CREDIT_LABEL.match(key) and len(WORD.findall(key)) <= 40:
         return "photo_credit"
-    if _AGENCY_SLASH.search(text) and len(WORD.findall(key)) <= 80:
+    if _AGENCY_SLASH.search(text[-120:]) and len(WORD.findall(key)) <= 80:
         return "photo_credit"
     if _STOCK_AGENCY.search(key) and len(WORD.findall(key)) <= 80:
         return "photo_credit"
@@ -69,12 +72,14 @@ def caption_rule(key: str, text: str) -> str | None:
     return None
 
 
-def _credit_words(key: str) -> bool:
-    """The parenthetical credit really names a photo or an agency, not "(1/2)" or "(and/or)"."""
+def _credit_words(key: str, text: str) -> bool:
+    """The closing parenthetical really credits a photo: it says photo/image/pool/staff/file,
+    or puts capitalized names on both sides of a slash ("(Jane Roe/AFP)"), not "(1/2)",
+    "(and/or)" or "(volume/issue)"."""
     tail = key[key.rfind("(") :]
-    return bool(re.search(r"photo|image|pool|staff|file|[a-z]{2,}\s*/\s*[a-z]{2,}", tail)) and (
-        "photo" in tail or len(WORD.findall(tail)) >= 2
-    )
+    if re.search(r"photo|image|pool|staff|file", tail):
+        return "photo" in tail or len(WORD.findall(tail)) >= 2
+    return bool(_NAME_SLASH.search(text[-160:]))
 
 
 def _junk_tokens(key: str) -> bool:
