@@ -30,16 +30,7 @@ def run(args: argparse.Namespace) -> int:
     with read_access.read_only(args) as con:
         counts = warehouse.stats(con)
     print(f"warehouse {read_access.db_path(args)}")
-    totals = [
-        ("articles", counts.articles),
-        ("sources", counts.sources),
-        ("sites", counts.sites),
-        ("duplicates", counts.duplicates),
-        ("passages", counts.passages),
-        ("duplicate passages", counts.duplicate_passages),
-        ("rejects", counts.rejects),
-        ("runs", counts.runs),
-    ]
+    totals = counts.totals()
     width = max(len(name) for name, _ in totals) + 2
     for name, n in totals:
         print(f"  {name:<{width}}{n:>8}")

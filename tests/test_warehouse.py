@@ -27,7 +27,6 @@ from warehouse import (
     set_passage_duplicates,
     start_run,
     stats,
-    summary,
 )
 from warehouse.migrations import discover
 
@@ -496,17 +495,6 @@ def two_runs(con: duckdb.DuckDBPyConnection) -> None:
     set_duplicate_of(con, [("a2", "a1")])
     start_run(con, "r2", T0 + dt.timedelta(days=1), inputs=1)
     land(con, batch_of(article_rows("a4", ["D."], site=None, removed=[legal]), run_id="r2"))
-
-
-def test_summary_counts_one_run(con: duckdb.DuckDBPyConnection) -> None:
-    two_runs(con)
-    first = summary(con, "r1")
-    counts = (first.inputs, first.landed, first.duplicates, first.rejected)
-    assert (first.status, counts) == ("running", (4, 3, 1, 1))
-    assert first.removals_by_kind == {"legal": 2, "caption": 1, "widget": 1}
-    assert summary(con, "r2").removals_by_kind == {"legal": 1}
-    with pytest.raises(LookupError):
-        summary(con, "r3")
 
 
 def test_stats_count_the_whole_warehouse(con: duckdb.DuckDBPyConnection) -> None:

@@ -11,11 +11,9 @@ from warehouse.inbox import processed_files
 from warehouse.load import Batch, LandResult, land
 from warehouse.queries import (
     ArticleDetail,
-    RunSummary,
     WarehouseStats,
     article_detail,
     stats,
-    summary,
 )
 from warehouse.runs import finish_run, start_run
 
@@ -23,7 +21,6 @@ __all__ = [
     "ArticleDetail",
     "Batch",
     "LandResult",
-    "RunSummary",
     "SchemaVersionError",
     "WarehouseError",
     "WarehouseLocked",
@@ -38,5 +35,4 @@ __all__ = [
     "set_passage_duplicates",
     "start_run",
     "stats",
-    "summary",
 ]

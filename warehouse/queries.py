@@ -2,31 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-
-
-@dataclass(frozen=True, slots=True)
-class RunSummary:
-    """One run. ``landed``, ``duplicates`` (landed articles linked to an original),
-    ``rejected`` and ``removals_by_kind`` are counted from the tables, so they are right even
-    for a run that failed before :func:`~warehouse.runs.finish_run`; ``near_duplicates`` is
-    as the run recorded it."""
-
-    run_id: str
-    status: str
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
-    inputs: int
-    landed: int
-    duplicates: int
-    near_duplicates: int | None
-    rejected: int
-    removals_by_kind: dict[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +23,20 @@ class WarehouseStats:
     runs: int
     removals_by_kind: dict[str, int]
     removals_by_site: dict[str | None, dict[str, int]]
+
+    def totals(self) -> list[tuple[str, int]]:
+        """The counts as (label, number) rows, in display order."""
+        return [
+            ("articles", self.articles),
+            ("sources", self.sources),
+            ("sites", self.sites),
+            ("duplicates", self.duplicates),
+            ("passages", self.passages),
+            ("duplicate passages", self.duplicate_passages),
+            ("rejects", self.rejects),
+            ("runs", self.runs),
+            ("removals", sum(self.removals_by_kind.values())),
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,47 +57,6 @@ class ArticleDetail:
     original: dict[str, Any] | None = None
     copies: list[dict[str, Any]] = field(default_factory=list)
     passage_copies: list[dict[str, Any]] = field(default_factory=list)
-
-
-def summary(con: duckdb.DuckDBPyConnection, run_id: str) -> RunSummary:
-    """Summarize run ``run_id``; :class:`LookupError` if there is no such run."""
-    run = con.execute(
-        "SELECT status, started_at, finished_at, inputs, near_duplicates"
-        " FROM runs WHERE run_id = ?",
-        [run_id],
-    ).fetchone()
-    if run is None:
-        raise LookupError(f"no run {run_id!r} in the warehouse")
-    status, started_at, finished_at, inputs, near_duplicates = run
-    landed, duplicates, rejected = _row(
-        con,
-        """
-        SELECT
-            (SELECT count(*) FROM articles WHERE run_id = $run),
-            (SELECT count(duplicate_of) FROM articles WHERE run_id = $run),
-            (SELECT count(*) FROM rejects WHERE run_id = $run)
-        """,
-        {"run": run_id},
-    )
-    by_kind = con.execute(
-        """
-        SELECT r.kind, count(*) FROM removals AS r JOIN articles AS a USING (article_id)
-        WHERE a.run_id = ? GROUP BY r.kind ORDER BY count(*) DESC, r.kind
-        """,
-        [run_id],
-    ).fetchall()
-    return RunSummary(
-        run_id=run_id,
-        status=status,
-        started_at=started_at,
-        finished_at=finished_at,
-        inputs=inputs,
-        landed=landed,
-        duplicates=duplicates,
-        near_duplicates=near_duplicates,
-        rejected=rejected,
-        removals_by_kind=dict(by_kind),
-    )
 
 
 def stats(con: duckdb.DuckDBPyConnection) -> WarehouseStats:

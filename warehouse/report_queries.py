@@ -14,8 +14,9 @@ import duckdb
 
 @dataclass(frozen=True, slots=True)
 class RunRow:
-    """One run with its counts taken from the tables (right even for a run that failed
-    before recording them); ``near_duplicates`` is as the run recorded it."""
+    """One run with the counts it recorded when it finished; for a run that never finished
+    (killed), what the tables show of it: articles it landed, near-duplicate copies among
+    them, and its rejects."""
 
     run_id: str
     status: str
@@ -48,7 +49,8 @@ def runs_overview(con: duckdb.DuckDBPyConnection) -> list[RunRow]:
     rows = con.execute(
         """
         WITH landed AS (
-            SELECT run_id, count(*) AS landed, count(duplicate_of) AS duplicates
+            SELECT run_id, count(*) - count(duplicate_of) AS landed,
+                   count(duplicate_of) AS duplicates
             FROM articles GROUP BY run_id
         ),
         removed AS (
@@ -57,8 +59,8 @@ def runs_overview(con: duckdb.DuckDBPyConnection) -> list[RunRow]:
         ),
         rejected AS (SELECT run_id, count(*) AS rejected FROM rejects GROUP BY run_id)
         SELECT u.run_id, u.status, u.started_at, u.finished_at, u.inputs,
-               coalesce(l.landed, 0), coalesce(l.duplicates, 0), u.near_duplicates,
-               coalesce(j.rejected, 0), coalesce(m.removals, 0)
+               coalesce(u.landed, l.landed, 0), coalesce(u.duplicates, l.duplicates, 0),
+               u.near_duplicates, coalesce(u.rejected, j.rejected, 0), coalesce(m.removals, 0)
         FROM runs AS u
         LEFT JOIN landed AS l ON l.run_id = u.run_id
         LEFT JOIN removed AS m ON m.run_id = u.run_id

@@ -91,7 +91,7 @@ def build_report(
         env.get_template("index.html").render(
             **common,
             root="",
-            totals=_totals(counts),
+            totals=counts.totals(),
             runs=runs,
             last_runs=last_runs,
             kind_chart=kind_chart(removals_per_run(con, "kind", last_runs)),
@@ -158,20 +158,6 @@ def _runs_chart(
         for r in per_run
     ]
     return stacked_bars(title, columns, stacks, colors, column_titles=titles)
-
-
-def _totals(counts: warehouse.WarehouseStats) -> list[tuple[str, int]]:
-    return [
-        ("articles", counts.articles),
-        ("sources", counts.sources),
-        ("sites", counts.sites),
-        ("duplicates", counts.duplicates),
-        ("passages", counts.passages),
-        ("duplicate passages", counts.duplicate_passages),
-        ("rejects", counts.rejects),
-        ("runs", counts.runs),
-        ("removals", sum(counts.removals_by_kind.values())),
-    ]
 
 
 def _environment() -> jinja2.Environment:
