@@ -118,6 +118,11 @@ class Signature:
         require_same_spec(self.spec, other.spec)
         return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / self.spec.num_perm
 
+    def __reduce__(self) -> tuple[Callable[..., Signature], tuple[SignatureSpec, bytes, int]]:
+        # Batches of signatures cross process boundaries; the dataclass default (a Python
+        # __getstate__ per object plus an array's own reduction) costs several times more.
+        return _unpickle, (self.spec, self.hashvalues.tobytes(), self.size)
+
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, Signature)
@@ -125,6 +130,10 @@ class Signature:
             and self.size == other.size
             and np.array_equal(self.hashvalues, other.hashvalues)
         )
+
+
+def _unpickle(spec: SignatureSpec, blob: bytes, size: int) -> Signature:
+    return Signature(spec, np.frombuffer(blob, dtype=spec.dtype), size)
 
 
 def require_same_spec(expected: SignatureSpec, got: SignatureSpec) -> None:
@@ -135,17 +144,109 @@ def require_same_spec(expected: SignatureSpec, got: SignatureSpec) -> None:
 
 def signatures(texts: Sequence[str], spec: SignatureSpec | None = None) -> list[Signature]:
     """Signatures of ``texts``, computed in one :meth:`datasketch.MinHash.bulk` call with an
-    xxhash input hash (no per-shingle ``update``). Duplicate shingles within a text are
-    dropped first: MinHash is a set sketch, and the set's size is kept for containment."""
+    xxhash input hash (no per-shingle ``update``). Duplicate shingles within a text count
+    once: MinHash is a set sketch, and the set's size is kept for containment."""
     spec = spec or SignatureSpec()
-    sets = [set(shingles(words(text), spec.shingle_size)) for text in texts]
-    hashfunc = _HASHES[spec.scheme][1]
+    shingled = [_Shingled(words(text), spec) for text in texts]
+    return _sign([(s.hashes, s.distinct()) for s in shingled], spec)
+
+
+def signatures_with_parts(
+    documents: Sequence[Sequence[str]],
+    spec: SignatureSpec,
+    part_spec: SignatureSpec,
+    wanted: Callable[[str], bool],
+) -> list[tuple[Signature, list[Signature | None]]]:
+    """For each document given as its parts (paragraphs): the signature of the whole, the
+    parts joined by a blank line, under ``spec``, and of each part under ``part_spec``
+    (``None`` for a part that is not ``wanted``).
+
+    The values are those of :func:`signatures` on the joined text and on each part, but each
+    part is split into words once and each shingle hashed once: the words of the whole are
+    the words of its parts in turn (no word runs across a line break), so a part's shingles
+    are a run of the whole's. Specs that shingle or hash differently are computed apart.
+    """
+    if (spec.shingle_size, spec.scheme) != (part_spec.shingle_size, part_spec.scheme):
+        wholes = signatures(["\n\n".join(parts) for parts in documents], spec)
+        return [
+            (whole, _wanted_signatures(parts, part_spec, wanted))
+            for whole, parts in zip(wholes, documents, strict=True)
+        ]
+    whole_items: list[tuple[list[int], int]] = []
+    part_items: list[tuple[list[int], int]] = []
+    where: list[list[int | None]] = []
+    for parts in documents:
+        tokens = [words(part) for part in parts]
+        whole = _Shingled([t for part in tokens for t in part], spec)
+        whole_items.append((whole.hashes, whole.distinct()))
+        slots: list[int | None] = []
+        start = 0
+        for part, part_tokens in zip(parts, tokens, strict=True):
+            if wanted(part):
+                slots.append(len(part_items))
+                part_items.append(whole.run(start, len(part_tokens)))
+            else:
+                slots.append(None)
+            start += len(part_tokens)
+        where.append(slots)
+    wholes = _sign(whole_items, spec)
+    signed = _sign(part_items, part_spec)
+    return [
+        (whole, [None if slot is None else signed[slot] for slot in slots])
+        for whole, slots in zip(wholes, where, strict=True)
+    ]
+
+
+def _wanted_signatures(
+    parts: Sequence[str], spec: SignatureSpec, wanted: Callable[[str], bool]
+) -> list[Signature | None]:
+    chosen = [part for part in parts if wanted(part)]
+    signed = iter(signatures(chosen, spec))
+    return [next(signed) if wanted(part) else None for part in parts]
+
+
+class _Shingled:
+    """The shingles of a word sequence, in order (repeats kept), and their input hashes."""
+
+    __slots__ = ("hashes", "spec", "tokens", "windows")
+
+    def __init__(self, tokens: list[bytes], spec: SignatureSpec) -> None:
+        self.tokens = tokens
+        self.spec = spec
+        self.windows = shingles(tokens, spec.shingle_size)
+        self.hashes = list(map(_HASHES[spec.scheme][1], self.windows))
+
+    def distinct(self) -> int:
+        return len(set(self.windows))
+
+    def run(self, start: int, length: int) -> tuple[list[int], int]:
+        """Hashes and distinct count of the shingles of the ``length`` words from ``start``,
+        as if they were a text of their own."""
+        size = self.spec.shingle_size
+        if length <= size:  # a short text is one shingle of all its words (or none)
+            windows = shingles(self.tokens[start : start + length], size)
+            return list(map(_HASHES[self.spec.scheme][1], windows)), len(windows)
+        stop = start + length - size + 1
+        return self.hashes[start:stop], len(set(self.windows[start:stop]))
+
+
+def _precomputed(value: int) -> int:
+    """datasketch's input hash when the values are already hashed: it still permutes them."""
+    return value
+
+
+def _sign(items: Sequence[tuple[list[int], int]], spec: SignatureSpec) -> list[Signature]:
+    """Signatures from ``(input hashes, distinct shingle count)`` pairs, in one bulk call."""
     minhashes = MinHash.bulk(
-        sets, num_perm=spec.num_perm, seed=_SEED, hashfunc=hashfunc, scheme=spec.scheme
+        (hashes for hashes, _ in items),
+        num_perm=spec.num_perm,
+        seed=_SEED,
+        hashfunc=_precomputed,
+        scheme=spec.scheme,
     )
     out = []
-    for shingle_set, minhash in zip(sets, minhashes, strict=True):
+    for (_, size), minhash in zip(items, minhashes, strict=True):
         values = minhash.hashvalues
         values.flags.writeable = False
-        out.append(Signature(spec, values, len(shingle_set)))
+        out.append(Signature(spec, values, size))
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from cleaners import Article, clean_html, clean_text
 from cleaners.decode import RejectInput, decode
 from cleaners.dedup import ARTICLE_POLICY, PASSAGE_POLICY
-from cleaners.signatures import Signature, signatures
+from cleaners.signatures import Signature, signatures_with_parts
 from flows.sources import RawDoc, Reject
 
 
@@ -114,9 +114,10 @@ def clean_batch(documents: Iterable[Document]) -> Cleaned:
             done.append((doc, article))
         else:
             out.rejects.append(Reject(doc.source, "no article text left after cleaning"))
-    article_sigs = signatures([a.text for _, a in done], ARTICLE_POLICY.spec)
-    passage_sigs = _passage_signatures([a.paragraphs for _, a in done])
-    for (doc, article), sig, passages in zip(done, article_sigs, passage_sigs, strict=True):
+    signed = signatures_with_parts(
+        [a.paragraphs for _, a in done], ARTICLE_POLICY.spec, PASSAGE_POLICY.spec, _is_passage
+    )
+    for (doc, article), (sig, passages) in zip(done, signed, strict=True):
         out.docs.append(
             CleanedDoc(
                 article_id=doc.article_id,
@@ -133,17 +134,6 @@ def clean_batch(documents: Iterable[Document]) -> Cleaned:
     return out
 
 
-def _passage_signatures(articles: list[list[str]]) -> list[list[Signature | None]]:
-    """Per article, one signature per paragraph long enough to match as a passage (else
-    ``None``), computed for the whole batch in one bulk call."""
-    where = [
-        (a, i)
-        for a, paragraphs in enumerate(articles)
-        for i, text in enumerate(paragraphs)
-        if len(text.split()) >= PASSAGE_POLICY.min_words
-    ]
-    sigs = signatures([articles[a][i] for a, i in where], PASSAGE_POLICY.spec)
-    out: list[list[Signature | None]] = [[None] * len(p) for p in articles]
-    for (a, i), sig in zip(where, sigs, strict=True):
-        out[a][i] = sig
-    return out
+def _is_passage(text: str) -> bool:
+    """Whether a paragraph is long enough to be matched as a passage of another article."""
+    return len(text.split()) >= PASSAGE_POLICY.min_words
