@@ -235,15 +235,25 @@ def _precomputed(value: int) -> int:
     return value
 
 
+#: Input hashes per datasketch call: it holds a ``num_perm x n`` matrix of 64-bit values, so
+#: a 2-million-word document signed in one call would take 2 GB; chunks keep it to ~64 MB.
+_CHUNK = 65_536
+
+
 def _sign(items: Sequence[tuple[list[int], int]], spec: SignatureSpec) -> list[Signature]:
-    """Signatures from ``(input hashes, distinct shingle count)`` pairs, in one bulk call."""
+    """Signatures from ``(input hashes, distinct shingle count)`` pairs, in one bulk call
+    (documents too long for one call are folded in chunk by chunk: the minimum of minimums
+    is the same)."""
     minhashes = MinHash.bulk(
-        (hashes for hashes, _ in items),
+        (hashes[:_CHUNK] for hashes, _ in items),
         num_perm=spec.num_perm,
         seed=_SEED,
         hashfunc=_precomputed,
         scheme=spec.scheme,
     )
+    for (hashes, _), minhash in zip(items, minhashes, strict=True):
+        for start in range(_CHUNK, len(hashes), _CHUNK):
+            minhash.update_batch(hashes[start : start + _CHUNK])
     out = []
     for (_, size), minhash in zip(items, minhashes, strict=True):
         values = minhash.hashvalues
