@@ -16,7 +16,6 @@ import sys
 import uuid
 from collections import deque
 from collections.abc import Iterator, Sequence
-from itertools import islice
 from pathlib import Path
 
 from prefect import flow, runtime, task
@@ -31,6 +30,9 @@ from flows.dedup_step import Deduped, Deduplicator, redis_config
 from flows.run_report import RunReport
 from flows.settings import Settings, load_settings
 from flows.sources import Discovery, discover, read
+
+#: Input bytes (as stored: compressed for ``.gz``) per batch, besides the batch_size setting.
+BATCH_BYTES = 8 * 1024 * 1024
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -160,8 +162,23 @@ def _collect_batch() -> None:
 
 
 def _chunks(items: Sequence[Path], size: int) -> Iterator[list[Path]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
+    """Batches of at most ``size`` files and, past the first file, about
+    :data:`BATCH_BYTES` of input: a batch of HTML pages weighs a hundred times a batch of
+    text dumps, and with the process runner each batch is held several times over (in the
+    worker, in transit, in the flow) while it is in flight."""
+    chunk: list[Path] = []
+    weight = 0
+    for path in items:
+        try:
+            bytes_in = path.stat().st_size
+        except OSError:
+            bytes_in = 0  # the read step rejects it with the OS's reason
+        if chunk and (len(chunk) >= size or weight + bytes_in > BATCH_BYTES):
+            yield chunk
+            chunk, weight = [], 0
+        chunk.append(path)
+        weight += bytes_in
+    if chunk:
         yield chunk
 
 
