@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import duckdb
-import pytest
-
 import hostile
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

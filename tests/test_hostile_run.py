@@ -97,9 +97,7 @@ def test_hostile_inputs_are_each_accounted_for_within_bounds(
     assert str(inbox / "good.txt") in landed
     names = {Path(s.split("#")[0]).name for s in [*landed, *rejected]}
     expected = {
-        p.name
-        for p in inbox.rglob("*")
-        if not p.is_symlink() and (p.is_file() or p.is_fifo())
+        p.name for p in inbox.rglob("*") if not p.is_symlink() and (p.is_file() or p.is_fifo())
     }
     assert expected <= names, expected - names
     assert "decompressed size" in rejected[str(inbox / "bomb.html.gz")]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import hostile
 import pytest
 
-import hostile
 from flows.ingest import ingest
 from flows.runners import task_runner
 from flows.settings import Settings
