@@ -340,25 +340,43 @@ def redis_config():
         if os.environ.get("CI"):
             pytest.fail(message)  # CI installs it: a skip there would hide a broken set-up
         pytest.skip(message)
-    port = _free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
+    process, port = _start_redis(server)
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
         yield RedisConfig(port=port, prefix=f"test-{uuid.uuid4().hex[:8]}")
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _start_redis(server: str, attempts: int = 5) -> tuple[subprocess.Popen, int]:
+    """A redis-server on a free port; retried on a new port when another process took the
+    one picked (the port is free when chosen, not necessarily when the server binds it)."""
+    for _ in range(attempts):
+        port = _free_port()
+        process = subprocess.Popen(
+            [
+                server,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while process.poll() is None and time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return process, port
+            except OSError:
+                time.sleep(0.05)
+        process.kill()
+        process.wait()
+    raise RuntimeError(f"redis-server did not start in {attempts} attempts")
 
 
 def _worker(config: RedisConfig, batch: list[tuple[str, str, str]], results) -> None:
