@@ -6,15 +6,12 @@ import csv
 import datetime as dt
 import io
 import json
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from lock_holder import held_by_other_process
 
 from flows.cli import main
 from flows.text_table import cell, print_table
@@ -285,26 +282,6 @@ def test_missing_warehouse_is_one_line(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 # -- a warehouse held by another process --------------------------------------------------------
-
-_HOLDER = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); input()"
-
-
-@contextmanager
-def held_by_other_process(path: Path) -> Iterator[subprocess.Popen[str]]:
-    """Another process with ``path`` open read-write (as an ingest would) until the block
-    ends."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLDER, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        yield holder
-    finally:
-        if holder.poll() is None:
-            holder.communicate("\n", timeout=10)
 
 
 @pytest.mark.parametrize(

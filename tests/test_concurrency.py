@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import hostile
 import pytest
+from lock_holder import held_by_other_process
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -61,14 +62,7 @@ def test_a_run_that_cannot_get_the_warehouse_fails_with_one_clear_line(
 ) -> None:
     db = tmp_path / "w.duckdb"
     duckdb.connect(str(db)).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
-         " time.sleep(120)", str(db)],
-        stdout=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        assert holder.stdout.readline().strip() == b"held"
+    with held_by_other_process(db):
         env = os.environ | {"PREFECT_API_URL": prefect_server, "PRESSWASH_LOCK_WAIT": "2"}
         run = subprocess.run(
             [sys.executable, "-m", "flows.cli", "run", str(ROOT / "seeds"), "--db", str(db)],
@@ -78,9 +72,6 @@ def test_a_run_that_cannot_get_the_warehouse_fails_with_one_clear_line(
             text=True,
             timeout=120,
         )
-    finally:
-        holder.kill()
-        holder.wait()
     assert run.returncode == 3
     message = run.stderr.strip().splitlines()
     assert len(message) == 1 and str(db) in message[0] and "Traceback" not in run.stderr

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pytest
+from lock_holder import held_by_other_process
 
 from warehouse import (
     Batch,
@@ -244,25 +242,6 @@ def test_migration_files_must_be_numbered(tmp_path: Path) -> None:
 
 
 # -- locking, with a real second process -------------------------------------------------------
-
-_HOLDER = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); input()"
-
-
-@contextmanager
-def held_by_other_process(path: Path) -> Iterator[subprocess.Popen[str]]:
-    """Another process with ``path`` open read-write until the block asks it to exit."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLDER, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        yield holder
-    finally:
-        if holder.poll() is None:
-            holder.communicate("\n", timeout=10)
 
 
 def test_lock_held_by_another_process_times_out_clearly(tmp_path: Path) -> None:
