@@ -50,7 +50,6 @@ class Deduplicator:
         self.articles = ArticleIndex(ARTICLE_POLICY, redis)
         self.passages = PassageIndex(PASSAGE_POLICY, redis)
         self.sites = SiteRepetition(min_site_articles, site_rows or [])
-        self.shared = redis is not None
 
     @classmethod
     def from_warehouse(
@@ -63,7 +62,7 @@ class Deduplicator:
         """Rebuild the state of earlier runs from their stored signatures and counts."""
         rows = [RepetitionRow(*row) for row in warehouse.dedup_state.site_passages(con)]
         dedup = cls(min_site_articles=min_site_articles, redis=redis, site_rows=rows)
-        if dedup.shared:
+        if redis is not None:
             return dedup  # the shared index already holds what every worker landed
         spec = ARTICLE_POLICY.spec
         for article_id, site, size, blob, original in warehouse.dedup_state.article_signatures(

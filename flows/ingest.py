@@ -1,8 +1,9 @@
 """The ingest flow: discover → read/decode → clean → land, one task run per batch of documents.
 
 Reading and cleaning of batches are submitted to the flow's task runner (threads by default,
-Dask for more cores, see ``flows.runners``), a bounded number at a time; landing stays in the
-flow, one batch after the other, because the warehouse has a single writer.
+a process pool or Dask for more cores, see ``flows.runners``), a bounded number at a time;
+dedup and landing stay in the flow, one batch after the other: dedup holds the indexes, and
+the warehouse has a single writer.
 
 Runs with no Prefect server configured (Prefect then starts a temporary local one).
 ``python -m flows.ingest [PATH ...] [--db FILE]`` is the same as ``presswash run``.
