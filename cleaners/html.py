@@ -23,7 +23,14 @@ from dataclasses import dataclass
 
 import trafilatura
 from lxml import etree
-from lxml.html import HtmlElement, HTMLParser, document_fromstring
+from lxml.html import (
+    HtmlComment,
+    HtmlElement,
+    HtmlEntity,
+    HTMLParser,
+    HtmlProcessingInstruction,
+    document_fromstring,
+)
 
 from .article import Article, Block, Hints, Removal
 from .decode import RejectInput, decode
@@ -54,6 +61,12 @@ _NEEDS_REPAIR = re.compile(
 #: back on its ``articleBody``). Copying them is a good part of extraction's cost.
 _INVISIBLE = etree.XPath(
     "//style|//noscript|//template|//svg|//script[not(@type='application/ld+json')]"
+)
+#: Every element is a plain :class:`HtmlElement`, chosen in C. lxml.html's own lookup calls
+#: Python for each element object it makes (to give forms and inputs classes of their own,
+#: which nothing here uses), and extraction makes hundreds of thousands of them.
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
 )
 #: trafilatura's inline elements (formatting, links): their text runs on without a space.
 _INLINE_TAGS = frozenset({"hi", "ref", "del", "span"})
@@ -132,6 +145,7 @@ def parse_html(html: str, *, source: str = "<html>") -> HtmlElement:
         collect_ids=False,
         default_doctype=False,
     )
+    parser.set_element_class_lookup(_ELEMENT_CLASSES)
     try:
         tree = document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
     except etree.ParserError as error:
