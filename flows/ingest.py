@@ -28,6 +28,7 @@ import warehouse
 from flows import progress, run_report, steps
 from flows.caching import CACHE_DAYS, clean_batch_key
 from flows.dedup_step import Deduped, Deduplicator, redis_config
+from flows.resign import resign_stale
 from flows.run_report import RunReport
 from flows.settings import Settings, load_settings
 from flows.sources import Discovery, discover, read
@@ -205,6 +206,7 @@ def _new_inbox_files(files: list[Path], db: str, lock_wait: float) -> list[Path]
 def _deduplicator(db: str, settings: Settings) -> Deduplicator:
     redis = redis_config(settings.redis_url) if settings.redis_url else None
     with warehouse.open_warehouse(db, read_only=False, wait_seconds=settings.lock_wait) as con:
+        resign_stale(con)
         return Deduplicator.from_warehouse(
             con, min_site_articles=settings.min_site_articles, redis=redis
         )

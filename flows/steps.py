@@ -115,7 +115,7 @@ def clean_batch(documents: Iterable[Document]) -> Cleaned:
         else:
             out.rejects.append(Reject(doc.source, "no article text left after cleaning"))
     signed = signatures_with_parts(
-        [a.paragraphs for _, a in done], ARTICLE_POLICY.spec, PASSAGE_POLICY.spec, _is_passage
+        [a.paragraphs for _, a in done], ARTICLE_POLICY.spec, PASSAGE_POLICY.spec, is_passage
     )
     for (doc, article), (sig, passages) in zip(done, signed, strict=True):
         out.docs.append(
@@ -134,6 +134,6 @@ def clean_batch(documents: Iterable[Document]) -> Cleaned:
     return out
 
 
-def _is_passage(text: str) -> bool:
+def is_passage(text: str) -> bool:
     """Whether a paragraph is long enough to be matched as a passage of another article."""
     return len(text.split()) >= PASSAGE_POLICY.min_words

@@ -5,10 +5,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
+import re
 import shutil
 import socket
 import subprocess
 import time
+import unicodedata
 import uuid
 
 import numpy as np
@@ -24,7 +26,7 @@ from cleaners.dedup import (
     passage_signatures,
 )
 from cleaners.minhash_index import RedisConfig
-from cleaners.shingles import shingles, words
+from cleaners.shingles import shingle_hashes, shingles, words
 from cleaners.signatures import Signature, SignatureSpec, SpecMismatch, signatures
 from cleaners.site_repetition import RepetitionRow, SiteRepetition, passage_hash
 
@@ -283,6 +285,40 @@ def test_detection_words_ignore_case_width_and_punctuation_but_keep_digits():
     assert shingles(words("a b"), 3) == [b"a b"]
 
 
+def _reference_words(text: str) -> list[bytes]:
+    """The detection words by their definition: one regular expression over the whole key."""
+    key = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[^\w\s]+", " ", key).encode().split()
+
+
+_SCRIPTS = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs"]) | st.sampled_from("“”’—–…«»¿¡。、・"),
+    max_size=200,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SCRIPTS)
+def test_detection_words_equal_their_definition(text):
+    assert words(text) == _reference_words(text)
+
+
+def test_detection_words_of_text_in_many_scripts_equal_their_definition():
+    # More than a few dozen distinct non-ASCII characters take the other code path.
+    text = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 80)) + "，「引用」—“quote” ok"
+    assert words(text) == _reference_words(text)
+
+
+def test_shingle_hashes_depend_on_word_order_and_cover_short_texts():
+    h = np.array([11, 22, 33, 44], dtype=np.uint32)
+    three = shingle_hashes(h, 3)
+    assert len(three) == 2 and three[0] != shingle_hashes(h[[2, 1, 0]], 3)[0]
+    assert three[1] == shingle_hashes(h[1:], 3)[0]  # a shingle's hash is its words' alone
+    assert len(shingle_hashes(h[:2], 3)) == 1  # a short text is one shingle
+    assert shingle_hashes(h[:2], 3)[0] != shingle_hashes(h[:1], 3)[0]
+    assert len(shingle_hashes(h[:0], 3)) == 0
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.text(min_size=0, max_size=300))
 def test_signature_round_trips_through_bytes_and_lists(text):
@@ -309,7 +345,7 @@ def test_signatures_of_another_spec_are_refused():
     text = "one two three four five six seven eight"
     (w3,) = signatures([text])
     (w5,) = signatures([text], SignatureSpec(shingle_size=5))
-    assert w3.spec.id == "w3-p128-xxh32-affine32" and w5.spec.id == "w5-p128-xxh32-affine32"
+    assert w3.spec.id == "w3-p128-wxxh32-affine32" and w5.spec.id == "w5-p128-wxxh32-affine32"
     index = ArticleIndex()
     with pytest.raises(SpecMismatch):
         index.add("a", None, w5)
@@ -320,7 +356,7 @@ def test_signatures_of_another_spec_are_refused():
     with pytest.raises(SpecMismatch):
         Signature.from_bytes(SignatureSpec(num_perm=64), w3.to_bytes(), w3.size)
     with pytest.raises(ValueError):
-        SignatureSpec.parse("w3-p128-xxh64-affine32")
+        SignatureSpec.parse("w3-p128-wxxh64-affine32")
 
 
 # --- Two processes sharing one index through Redis ---------------------------------------
