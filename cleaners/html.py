@@ -258,8 +258,14 @@ def _iso_date(value: str | None) -> dt.date | None:
 
 
 def extract_blocks(tree: HtmlElement, url: str | None = None) -> list[Block]:
-    """The main text of the page as blocks, from trafilatura's structured output."""
-    document = trafilatura.bare_extraction(tree, url=url, include_comments=False)
+    """The main text of the page as blocks, from trafilatura's structured output.
+
+    Only its tree is read: the ``xml`` format leaves out the plain-text rendering of it that
+    the default ``python`` format adds.
+    """
+    document = trafilatura.bare_extraction(
+        tree, url=url, include_comments=False, output_format="xml"
+    )
     if document is None or document.body is None:
         return []
     blocks: list[Block] = []
