@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import operator
 import os
 import random
 import re
@@ -15,6 +16,8 @@ import uuid
 
 import numpy as np
 import pytest
+import xxhash
+from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -307,6 +310,23 @@ def test_detection_words_of_text_in_many_scripts_equal_their_definition():
     # More than a few dozen distinct non-ASCII characters take the other code path.
     text = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 80)) + "，「引用」—“quote” ok"
     assert words(text) == _reference_words(text)
+
+
+def test_bulk_signatures_equal_a_per_shingle_update_loop():
+    """The spec by its parts: xxh32 of each detection word, shingle hashes combined from them,
+    fed one by one to datasketch's ``MinHash.update``. Bulk signing (whole arrays handed to
+    datasketch, long texts folded in chunks) must give the same values."""
+    long_text = " ".join(f"w{i % 70_001}" for i in range(70_003))
+    texts = ["“Kabul” — 13 U.S. troops left, officials said.", "two words", "", long_text]
+    for text, sig in zip(texts, signatures(texts), strict=True):
+        word_hashes = np.array([xxhash.xxh32_intdigest(w) for w in words(text)], np.uint32)
+        plain = MinHash(num_perm=128, seed=1, hashfunc=operator.index, scheme="affine32")
+        for value in shingle_hashes(word_hashes, 3).tolist():
+            plain.update(value)
+        assert np.array_equal(sig.hashvalues, plain.hashvalues)
+        exact = len(set(shingles(words(text), 3)))
+        # Sizes count distinct 32-bit hashes: among 70,000 shingles about one pair collides.
+        assert 0 <= exact - sig.size <= (3 if text is long_text else 0)
 
 
 def test_shingle_hashes_depend_on_word_order_and_cover_short_texts():
