@@ -269,9 +269,20 @@ def extract_blocks(tree: HtmlElement, url: str | None = None) -> list[Block]:
     if document is None or document.body is None:
         return []
     blocks: list[Block] = []
-    for element in document.body:
-        _add_blocks(element, blocks)
+    _add_children(document.body, blocks)
     return blocks
+
+
+def _add_children(parent: etree._Element, blocks: list[Block]) -> None:
+    """Append the blocks of ``parent``'s children, and of the text between them.
+
+    trafilatura leaves some paragraphs as loose text: the text after a heading is often the
+    heading's tail, not a paragraph of its own.
+    """
+    _append(blocks, (parent.text or "").strip())
+    for child in parent:
+        _add_blocks(child, blocks)
+        _append(blocks, (child.tail or "").strip())
 
 
 def _add_blocks(element: etree._Element, blocks: list[Block]) -> None:
@@ -289,8 +300,7 @@ def _add_blocks(element: etree._Element, blocks: list[Block]) -> None:
     elif tag in _PARAGRAPH_TAGS or len(element) == 0:
         _append(blocks, _text(element))
     else:
-        for child in element:
-            _add_blocks(child, blocks)
+        _add_children(element, blocks)
 
 
 def _append(blocks: list[Block], text: str, heading: bool = False) -> None:

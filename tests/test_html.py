@@ -194,6 +194,27 @@ def test_list_items_are_blocks():
     assert "Test the backup pumps." in texts
 
 
+LOOSE_TEXT = (
+    "Coffee drinkers in the survey slept no worse than others, the researchers said, as long"
+    " as the last cup came before two in the afternoon."
+)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<h2>What the study found</h2>{}",
+        "<section><h3>Results</h3>{}</section>",
+        "<div><h2>What the study found</h2>{}<h2>Next steps</h2></div>",
+    ],
+)
+def test_loose_text_after_a_heading_is_a_paragraph(markup):
+    """Text not wrapped in a paragraph, which the extractor leaves as a heading's tail."""
+    article = clean_html(page(markup.format(LOOSE_TEXT)))
+    assert LOOSE_TEXT in article.paragraphs
+    assert article.paragraphs[0].startswith("The regional water board")
+
+
 @pytest.mark.parametrize(
     "panel",
     [
