@@ -125,6 +125,10 @@ def test_metadata_lifted(article):
         ('<ol class="breadcrumb"><li>{}</li></ol>', "Home / Environment / Water", "navigation"),
         ('<div role="navigation"><a href="/">{}</a></div>', "Previous article", "navigation"),
         ('<ul class="pagination"><li>{}</li></ul>', "Page 2 of 3", "navigation"),
+        ('<div class="cta-banner"><p>{}</p></div>', "Book a free consultation today", "widget"),
+        ('<section class="postCta"><a href="/x">{}</a></section>', "Start your trial", "widget"),
+        ('<div class="popup-overlay"><p>{}</p></div>', "Before you go: ten tips inside", "widget"),
+        ('<div id="exitModal"><p>{}</p></div>', "Wait! Claim your discount", "widget"),
     ],
 )
 def test_chrome_found_by_generic_names(chrome, text, kind):
@@ -164,9 +168,25 @@ def test_heading_with_anchor_id_stays(negatives):
     assert index in negatives.headings
 
 
+@pytest.mark.parametrize("wrapper", ['<div class="entry has-cta">', '<div id="modal-root">'])
+def test_article_wrapper_named_for_chrome_keeps_its_text(wrapper):
+    """A wrapper of the whole article is never chrome, whatever its class words say."""
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = (
+        f"<html><body><h1>Reservoir full</h1>{wrapper}{body}</div><footer>x</footer></body></html>"
+    )
+    assert clean_html(html).paragraphs[-len(PARAGRAPHS) :] == list(PARAGRAPHS)
+
+
 @pytest.mark.parametrize(
     ("tag", "attribute"),
-    [("p", 'class="shared-content"'), ("div", 'class="ad-free"'), ("p", 'id="promotional"')],
+    [
+        ("p", 'class="shared-content"'),
+        ("div", 'class="ad-free"'),
+        ("p", 'id="promotional"'),
+        ("div", 'class="octagon-frame"'),
+        ("p", 'class="modality-note"'),
+    ],
 )
 def test_class_words_match_whole_words_only(tag, attribute):
     html = page(f"<{tag} {attribute}>A reader sent us this picture of the reservoir.</{tag}>")
