@@ -53,13 +53,16 @@ class BandTable:
 
     def query(self, hashvalues: np.ndarray) -> set[int]:
         """Ids sharing at least one bucket with ``hashvalues``."""
-        keys = self.keys(hashvalues)
+        keys = np.sort(self.keys(hashvalues))  # sorted needles: numpy narrows each search
         found: set[int] = set()
         for run_keys, run_ids in self._runs:
-            starts = np.searchsorted(run_keys, keys, side="left")
-            stops = np.searchsorted(run_keys, keys, side="right")
-            for start, stop in zip(starts[starts < stops].tolist(), stops[starts < stops].tolist(),
-                                   strict=True):  # fmt: skip
+            starts = np.searchsorted(run_keys, keys)
+            inside = starts < len(run_keys)
+            hit = run_keys[starts[inside]] == keys[inside]
+            if not hit.any():  # the usual case: unrelated to everything in the run
+                continue
+            stops = np.searchsorted(run_keys, keys[inside][hit], side="right")
+            for start, stop in zip(starts[inside][hit].tolist(), stops.tolist(), strict=True):
                 found.update(run_ids[start:stop].tolist())
         for key in keys.tolist():
             found.update(self._pending.get(key, ()))
