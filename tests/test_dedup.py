@@ -270,8 +270,8 @@ def test_site_repetition_state_round_trips_as_rows():
     repetition = SiteRepetition()
     for i, body in enumerate(["first story", "second story", "third story"]):
         repetition.observe("site", f"a{i}", ["Follow us", body])
-    rows = repetition.rows()
-    assert len(rows) == 4
+    rows = repetition.changes()
+    assert len(rows) == 4 and repetition.changes() == []
     assert RepetitionRow("site", passage_hash("follow US"), 3, "a0") in rows
     resumed = SiteRepetition(rows=rows)
     assert resumed.flag("site", ["Follow us", "second story"]) == [True, False]
