@@ -49,10 +49,18 @@ _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|tiff?|bmp|svg)\b")
 _PHOTO_VERBS = re.compile(
     r"\b(?:poses? for (?:a )?photo(?:graph)?s?|pictured|in this (?:file )?photo)"
 )
+#: A word that every match of :data:`_PHOTO_VERBS` holds.
+_PHOTO_VERB_WORDS = ("photo", "pictured")
+_CLOSING_PUNCTUATION = re.compile(r"[.!?,;:]$")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s)")
 
 
 def caption_rule(key: str, text: str) -> str | None:
-    """A caption, photo credit or leftover image-file name."""
+    """A caption, photo credit or leftover image-file name.
+
+    The tests that need a word or a slash are tried only when the line has it: a regex
+    opening with ``\\b`` is tried at every position of a long paragraph.
+    """
     if _MD_IMAGE.match(key):
         return "markdown_image"
     if len(key) > 2000:
@@ -63,13 +71,20 @@ def caption_rule(key: str, text: str) -> str | None:
         return "photo_credit"
     if _CREDIT_LABEL.match(key) and len(WORD.findall(key)) <= 40:
         return "photo_credit"
-    if _AGENCY_SLASH.search(text[-120:]) and len(WORD.findall(key)) <= 80:
+    tail = text[-120:]
+    if "/" in tail and _AGENCY_SLASH.search(tail) and len(WORD.findall(key)) <= 80:
         return "photo_credit"
     if _STOCK_AGENCY.search(key) and len(WORD.findall(key)) <= 80:
         return "photo_credit"
-    if _PHOTO_VERBS.search(key) and _CREDIT_TAIL.search(key):
+    if _has_any(key, _PHOTO_VERB_WORDS) and _PHOTO_VERBS.search(key) and _CREDIT_TAIL.search(key):
         return "photo_credit"
     return None
+
+
+def _has_any(key: str, words: tuple[str, ...]) -> bool:
+    """Whether ``key`` holds one of ``words``: a substring search, far cheaper than a regex
+    that every match of must contain one of them."""
+    return any(word in key for word in words)
 
 
 def _credit_words(key: str, text: str) -> bool:
@@ -83,28 +98,36 @@ def _credit_words(key: str, text: str) -> bool:
 
 
 def _junk_tokens(key: str) -> bool:
-    """Image-file junk: a short line made mostly of ids, hashes, sizes, file names."""
-    if _IMAGE_FILE.search(key) and len(key.split()) <= 6 and not key.endswith("."):
+    """Image-file junk: a short line made mostly of ids, hashes, sizes, file names.
+
+    Split at most 20 times, which tells lines of more than 20 tokens apart without listing
+    every word of a paragraph.
+    """
+    tokens = key.split(maxsplit=20)
+    count = len(tokens)
+    if count <= 6 and not key.endswith(".") and _IMAGE_FILE.search(key):
         return True
-    tokens = key.split()
-    if not 3 <= len(tokens) <= 20 or re.search(r"[.!?,;:]$", key):
+    if not 3 <= count <= 20 or _CLOSING_PUNCTUATION.search(key):
         return False
-    junk = sum(1 for t in tokens if _is_junk_token(t))
-    dims = sum(1 for t in tokens if _DIMENSION.match(t))
-    return (dims >= 1 and junk >= 3) or junk * 2 >= len(tokens) + 1
+    junk = dims = 0
+    for token in tokens:
+        if token.isalpha():  # no letter is a digit: neither a dimension nor junk
+            continue
+        if _DIMENSION.match(token):
+            dims += 1
+            junk += 1
+        elif _is_junk_token(token):
+            junk += 1
+    return (dims >= 1 and junk >= 3) or junk * 2 >= count + 1
 
 
 def _is_junk_token(token: str) -> bool:
-    if _DIMENSION.match(token) or (token.isdigit() and len(token) >= 3):
+    """An id, hash or number of three digits and more (dimensions are counted apart)."""
+    if token.isdigit() and len(token) >= 3:
         return True
     has_digit = any(c.isdigit() for c in token)
     has_alpha = any(c.isalpha() for c in token)
-    return (
-        has_digit
-        and has_alpha
-        and len(token) >= 2
-        and not re.fullmatch(r"\d+(?:st|nd|rd|th|s)", token)
-    )
+    return has_digit and has_alpha and len(token) >= 2 and not _ORDINAL.fullmatch(token)
 
 
 def strip_inline_images(text: str) -> tuple[str, list[str]]:
@@ -120,7 +143,11 @@ def strip_inline_images(text: str) -> tuple[str, list[str]]:
 #: the third item of a list; with a year both are caught by ``_COPYRIGHT_YEAR``.
 _COPYRIGHT_START = re.compile(r"^(?:©|\u24b8|copyright\s*(?:©|\(c\)|\u24b8|:))")
 _COPYRIGHT_YEAR = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:19|20)\d\d")
-_RIGHTS = re.compile(r"\ball rights reserved\b|\btous droits réservés\b|\bderechos reservados\b")
+_RIGHTS_PHRASES = ("all rights reserved", "tous droits réservés", "derechos reservados")
+_RIGHTS = re.compile("|".join(rf"\b{phrase}\b" for phrase in _RIGHTS_PHRASES))
+#: What every match of :data:`_COPYRIGHT_YEAR` opens with.
+_COPYRIGHT_SIGNS = ("©", "(c)", "copyright")
+_REPRODUCTION = re.compile(r"\bmay not be (?:published|reproduced|redistributed|rewritten)\b")
 _LEGAL_TERMS = re.compile(
     r"\bdmca\b|\bcopyright\b|\bterms of (?:use|service)\b|\bprivacy policy\b|\bcookie policy\b"
     r"|\bmay not be (?:published|reproduced|redistributed|rewritten)\b|\bfair use\b"
@@ -128,17 +155,24 @@ _LEGAL_TERMS = re.compile(
 
 
 def legal_rule(key: str) -> str | None:
-    """Copyright lines, rights notices, DMCA notices (strong forms only; context adds more)."""
+    """Copyright lines, rights notices, DMCA notices (strong forms only; context adds more).
+
+    Words are counted only for a line that a pattern matched, and the patterns that need a
+    phrase or a sign are tried only on a line that has it.
+    """
     if len(key) > 2000:
         return None
-    words = len(WORD.findall(key))
-    if _RIGHTS.search(key) and words <= 60:
+    if _has_any(key, _RIGHTS_PHRASES) and _RIGHTS.search(key) and len(WORD.findall(key)) <= 60:
         return "all_rights_reserved"
-    if _COPYRIGHT_START.match(key) and words <= 40:
+    if _COPYRIGHT_START.match(key) and len(WORD.findall(key)) <= 40:
         return "copyright_line"
-    if _COPYRIGHT_YEAR.search(key) and words <= 25:
+    if (
+        _has_any(key, _COPYRIGHT_SIGNS)
+        and _COPYRIGHT_YEAR.search(key)
+        and len(WORD.findall(key)) <= 25
+    ):
         return "copyright_line"
-    if re.search(r"\bmay not be (?:published|reproduced|redistributed|rewritten)\b", key):
+    if "may not be" in key and _REPRODUCTION.search(key):
         return "reproduction_notice"
     return None
 
