@@ -128,7 +128,7 @@ RULES: tuple[Rule, ...] = (
     Rule("legal_rule", lambda s: patterns.legal_rule(_key(s))),
     Rule("legal_terms", lambda s: patterns.legal_terms(_key(s))),
     Rule("widget_rule", lambda s: patterns.widget_rule(_key(s))),
-    Rule("credit_rule", lambda s: patterns.credit_rule(_key(s))),
+    Rule("credit_rule", lambda s: patterns.credit_rule(_key(s), s)),
     Rule("credit_names", patterns.credit_names),
     Rule("split_names", patterns.split_names),
     Rule("fold_dashes", patterns.fold_dashes),
