@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from dataclasses import dataclass
 from html import unescape
 
@@ -56,14 +55,6 @@ MAX_ELEMENTS = 25_000
 #: trafilatura's elements that hold one paragraph of text each.
 _PARAGRAPH_TAGS = frozenset({"p", "quote", "code", "div", "item", "cell"})
 _COUNT_ELEMENTS = etree.XPath("count(//*)")
-#: What :func:`.normalize.normalize_document` repairs: invisible characters, and mojibake,
-#: which always shows a UTF-8 lead byte read as Latin-1/cp1252 (Ã, Â, â...) followed by a
-#: continuation byte read the same way.
-_NEEDS_REPAIR = re.compile(
-    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]"
-    "|[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
-    "\u02c6\u02dc\u2013-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
-)
 #: Elements never shown as text; dropped before extraction (JSON-LD stays: trafilatura falls
 #: back on its ``articleBody``). Copying them is a good part of extraction's cost.
 _INVISIBLE = etree.XPath(
@@ -305,20 +296,14 @@ def _add_blocks(element: etree._Element, blocks: list[Block]) -> None:
 
 def _append(blocks: list[Block], text: str, heading: bool = False) -> None:
     if text:
-        blocks.append(make_block(_repair(text), heading=heading))
-
-
-def _repair(text: str) -> str:
-    """The text path's repair (ftfy, invisible characters), run only where it can change
-    something: on whole pages it would cost a tenth of the extraction time."""
-    return normalize_document(text) if _NEEDS_REPAIR.search(text) else text
+        blocks.append(make_block(normalize_document(text), heading=heading))
 
 
 def _append_table(blocks: list[Block], table: etree._Element) -> None:
     """A table is one block, a row a line, cells apart by `` | `` (one row alone reads like a
     breadcrumb or a list item to the text rules; the table as a whole does not)."""
     rows = (" | ".join(filter(None, map(_fold, row.iter("cell")))) for row in table.iter("row"))
-    text = _repair("\n".join(filter(None, rows)))
+    text = normalize_document("\n".join(filter(None, rows)))
     if text:
         blocks.append(Block(text=text, key=detection_key(text)))
 
