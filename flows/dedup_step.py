@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import duckdb
 
 import warehouse
-from cleaners.article import without_paragraphs
+from cleaners.article import Article, without_paragraphs
 from cleaners.dedup import ARTICLE_POLICY, PASSAGE_POLICY, ArticleIndex, PassageIndex, passage_id
 from cleaners.minhash_index import RedisConfig
 from cleaners.signatures import Signature
@@ -138,6 +138,21 @@ def _site_key(doc: CleanedDoc) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
+def removal_rows(article_id: str, article: Article) -> list[dict[str, object]]:
+    """The ``removals`` rows of an article: each removal with its position in the article."""
+    return [
+        {
+            "article_id": article_id,
+            "position": i,
+            "kind": r.kind,
+            "rule": r.rule,
+            "text": r.text,
+            "before_passage": r.before,
+        }
+        for i, r in enumerate(article.removed)
+    ]
+
+
 def _add_rows(
     batch: warehouse.Batch,
     doc: CleanedDoc,
@@ -171,17 +186,7 @@ def _add_rows(
         }
         for i, text in enumerate(article.paragraphs)
     )
-    batch.removals.extend(
-        {
-            "article_id": doc.article_id,
-            "position": i,
-            "kind": r.kind,
-            "rule": r.rule,
-            "text": r.text,
-            "before_passage": r.before,
-        }
-        for i, r in enumerate(article.removed)
-    )
+    batch.removals.extend(removal_rows(doc.article_id, article))
     batch.article_signatures.append(
         {
             "article_id": doc.article_id,

@@ -17,6 +17,7 @@ from browser import Browser, find_chromium
 
 from cleaners import clean_text
 from flows.cli import main
+from flows.dedup_step import removal_rows
 from flows.report import page_name
 from flows.report.charts import axis_scale, keep_top, stacked_bars
 from flows.report.original import original_order
@@ -86,17 +87,7 @@ def _rows(source: str, text: str, article_id: str) -> tuple[dict, list[dict], li
         {"article_id": article_id, "position": i, "text": p}
         for i, p in enumerate(article.paragraphs)
     ]
-    removals = [
-        {
-            "article_id": article_id,
-            "position": i,
-            "kind": r.kind,
-            "rule": r.rule,
-            "text": r.text,
-            "before_passage": r.before,
-        }
-        for i, r in enumerate(article.removed)
-    ]
+    removals = removal_rows(article_id, article)
     return row, passages, removals
 
 
