@@ -57,12 +57,11 @@ class BandTable:
         found: set[int] = set()
         for run_keys, run_ids in self._runs:
             starts = np.searchsorted(run_keys, keys)
-            inside = starts < len(run_keys)
-            hit = run_keys[starts[inside]] == keys[inside]
+            hit = run_keys[np.minimum(starts, len(run_keys) - 1)] == keys
             if not hit.any():  # the usual case: unrelated to everything in the run
                 continue
-            stops = np.searchsorted(run_keys, keys[inside][hit], side="right")
-            for start, stop in zip(starts[inside][hit].tolist(), stops.tolist(), strict=True):
+            stops = np.searchsorted(run_keys, keys[hit], side="right")
+            for start, stop in zip(starts[hit].tolist(), stops.tolist(), strict=True):
                 found.update(run_ids[start:stop].tolist())
         for key in keys.tolist():
             found.update(self._pending.get(key, ()))
