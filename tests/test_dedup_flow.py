@@ -29,6 +29,14 @@ def page(masthead: str, title: str, paragraphs: list[str], footer: str = "") -> 
     return "\n\n".join([masthead, title, *paragraphs, footer]).strip() + "\n"
 
 
+def days(tmp_path: Path) -> tuple[Path, Path]:
+    """Two inbox directories, one per day's run."""
+    day1, day2 = tmp_path / "day1", tmp_path / "day2"
+    day1.mkdir()
+    day2.mkdir()
+    return day1, day2
+
+
 def query(db: Path, sql: str, *params: object) -> list[tuple]:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(sql, list(params)).fetchall()
@@ -36,9 +44,7 @@ def query(db: Path, sql: str, *params: object) -> list[tuple]:
 
 def test_copies_link_to_originals_across_runs(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    day1, day2 = tmp_path / "day1", tmp_path / "day2"
-    day1.mkdir()
-    day2.mkdir()
+    day1, day2 = days(tmp_path)
     (day1 / "wire.txt").write_text(page("Capital Post", "Taliban kill ISIS leader", TALIBAN))
     (day1 / "other.txt").write_text(page("Capital Post", "Drone strike in Nangarhar", DRONE))
     first = ingest([str(day1)], str(db))
@@ -68,9 +74,7 @@ def test_signatures_of_an_earlier_spec_are_recomputed_before_matching(tmp_path: 
     """A warehouse signed under an older spec: the next run re-signs it from the stored
     passages (same values a fresh run stores) and still links a copy to its original."""
     db = tmp_path / "w.duckdb"
-    day1, day2 = tmp_path / "day1", tmp_path / "day2"
-    day1.mkdir()
-    day2.mkdir()
+    day1, day2 = days(tmp_path)
     (day1 / "wire.txt").write_text(page("Capital Post", "Taliban kill ISIS leader", TALIBAN))
     (day1 / "other.txt").write_text(page("Capital Post", "Examiner story", EXAMINER))
     ingest([str(day1)], str(db))
