@@ -69,24 +69,18 @@ class SiteRepetition:
         # and a [count, first_seen] list took 250.
         self._sites: dict[str, int] = {}
         self._articles: list[str] = []  # first_seen ids, by number
-        self._article_numbers: dict[str, int] = {}
         self._entries: dict[int, int] = {}
         self._changed: dict[int, tuple[str, int]] = {}
+        numbers: dict[str, int] = {}  # one number per stored first_seen id
         for row in rows:
-            slot = self._slot(row.site, row.passage_hash)
-            self._entries[slot] = row.article_count << 32 | self._number(row.first_seen)
-        self._article_numbers.clear()  # only needed to share ids while loading
+            number = numbers.setdefault(row.first_seen, len(numbers))
+            if number == len(self._articles):
+                self._articles.append(row.first_seen)
+            self._entries[self._slot(row.site, row.passage_hash)] = row.article_count << 32 | number
 
     def _slot(self, site: str, digest: int) -> int:
         number = self._sites.setdefault(site, len(self._sites))
         return (digest ^ number * _SITE_MULTIPLIER) & _MASK64
-
-    def _number(self, article_id: str) -> int:
-        number = self._article_numbers.get(article_id)
-        if number is None:
-            number = self._article_numbers[article_id] = len(self._articles)
-            self._articles.append(article_id)
-        return number
 
     def observe(self, site: str, article_id: str, paragraphs: Iterable[str]) -> None:
         """Count one article's distinct non-empty paragraphs for ``site``."""
