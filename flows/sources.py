@@ -257,8 +257,10 @@ def _read_warc(path: Path, cap: int) -> Iterator[RawDoc | Reject]:
         if not _looks_like_warc(handle):
             yield Reject(source, "not a WARC file")
             return
+        compressed = handle.read(2) == b"\x1f\x8b"
+        handle.seek(0)
         records = ArchiveIterator(handle)
-        end = 0
+        end = offset = 0
         try:
             for record in records:
                 offset = records.offset
@@ -274,7 +276,9 @@ def _read_warc(path: Path, cap: int) -> Iterator[RawDoc | Reject]:
         except Exception as exc:  # warcio raises many kinds of errors on corrupt input
             yield Reject(source, f"corrupt record at offset {records.offset}: {exc!r}")
             return
-        if _garbage_after(handle, end):
+        if compressed and end and not _member_complete(handle, offset):
+            yield Reject(source, f"truncated or corrupt record at offset {offset}")
+        elif _garbage_after(handle, end):
             yield Reject(source, f"truncated or corrupt record at offset {end}")
 
 
@@ -334,6 +338,22 @@ def _truncated(record: ArcWarcRecord) -> bool:
     length = record.rec_headers.get_header("Content-Length") or ""
     owed = getattr(record.raw_stream, "limit", None)
     return record.rec_type is None or not length.strip().isdigit() or owed is None or owed > 0
+
+
+def _member_complete(handle: BinaryIO, start: int) -> bool:
+    """Whether the gzip member at ``start`` ends with its trailer.
+
+    warcio yields a record whose payload is whole even when the file stops inside the
+    member's last bytes (the record's closing newlines, the CRC and size), so a cut
+    there would otherwise go unreported.
+    """
+    handle.seek(start)
+    inflater = zlib.decompressobj(wbits=31)
+    while not inflater.eof and (chunk := handle.read(_CHUNK)):
+        inflater.decompress(chunk, _CHUNK)
+        while inflater.unconsumed_tail and not inflater.eof:
+            inflater.decompress(inflater.unconsumed_tail, _CHUNK)
+    return inflater.eof
 
 
 def _garbage_after(handle: BinaryIO, end: int) -> bool:

@@ -348,6 +348,21 @@ def test_warc_cut_anywhere_yields_only_whole_pages(tmp_path: Path, compress: boo
             pytest.fail(f"cut at {cut} inside the last page went unreported")
 
 
+def test_gzip_warc_cut_in_its_last_member_trailer_is_reported(tmp_path: Path) -> None:
+    """warcio reads a record whose payload is whole even when the gzip member's last
+    bytes (closing newlines, CRC, size) are missing; the cut must still be reported."""
+    path, _ = hostile.warc_file(tmp_path, "t.warc.gz", PAGES, compress=True)
+    data = path.read_bytes()
+    last_member = data.rindex(b"\x1f\x8b\x08")
+    for missing in range(1, 13):
+        path.write_bytes(data[:-missing])
+        *docs, reject = read([path])
+        assert [doc.source for doc in docs] == [f"{path}#{url}" for url, _ in PAGES], missing
+        assert reject == Reject(
+            str(path), f"truncated or corrupt record at offset {last_member}"
+        ), missing
+
+
 @pytest.mark.parametrize(
     "data", [b"just some text, not a crawl\n", b"", gzip.compress(b"<html>no warc</html>")]
 )
