@@ -8,6 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The machines are shared: a property test's example can take longer than hypothesis's
+# 200 ms default deadline for reasons that have nothing to do with the code.
+settings.register_profile("shared-machine", deadline=None)
+settings.load_profile("shared-machine")
 
 # Prefect reads its settings at import: isolate its home before anything imports it.
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="presswash-prefect-"))
