@@ -5,10 +5,11 @@ candidates when they share a bucket. datasketch's in-memory :class:`~datasketch.
 keeps a Python dict of sets per band, about 360 bytes per band and item (15 KiB per article
 at 42 bands); here a bucket entry is 12 bytes: a 64-bit band key and a 32-bit id.
 
-New entries collect in a small dict; every ``flush_keys`` entries they become a sorted run,
-and runs of similar size are merged (size-tiered, as in an LSM tree), so there are
-``O(log n)`` runs to search and each entry is copied ``O(log n)`` times: time and memory stay
-linear in the number of items.
+Items arrive in batches. Each batch becomes one sorted run, and runs of similar size are
+merged (size-tiered, as in an LSM tree), so there are ``O(log n)`` runs to search and each
+entry is copied ``O(log n)`` times: time and memory stay linear in the number of items. A
+batch is searched and added with a handful of numpy calls whatever its size, where a call per
+item cost more than the search itself.
 """
 
 from __future__ import annotations
@@ -22,61 +23,88 @@ import numpy as np
 _RNG = np.random.default_rng(20261121)
 _MULTIPLIERS = _RNG.integers(0, 2**63, 64, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _SALTS = _RNG.integers(0, 2**63, 512, dtype=np.uint64)
+_MASK32 = np.int64(0xFFFFFFFF)
 
 
 class BandTable:
     """Buckets of ``bands`` bands of ``rows`` hash values each, holding integer ids."""
 
-    def __init__(self, bands: int, rows: int, flush_keys: int = 1 << 16) -> None:
+    def __init__(self, bands: int, rows: int) -> None:
         if not 1 <= rows <= len(_MULTIPLIERS) or not 1 <= bands <= len(_SALTS):
             raise ValueError(f"unsupported bands {bands} x rows {rows}")
         self.bands, self.rows = bands, rows
-        self._flush_keys = flush_keys
         self._weights = _MULTIPLIERS[:rows]
         self._salts = _SALTS[:bands]
-        self._pending: dict[int, list[int]] = {}
-        self._pending_count = 0
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, ids), oldest first
 
     def keys(self, hashvalues: np.ndarray) -> np.ndarray:
-        """The ``bands`` bucket keys of a signature."""
-        rows = hashvalues[: self.bands * self.rows].reshape(self.bands, self.rows)
-        return (rows.astype(np.uint64) * self._weights).sum(axis=1, dtype=np.uint64) + self._salts
+        """The bucket keys of signatures: shape ``(n, bands)`` for ``(n, k)`` hash values."""
+        n = len(hashvalues)
+        rows = hashvalues[:, : self.bands * self.rows].reshape(n, self.bands, self.rows)
+        weighted = rows.astype(np.uint64) * self._weights
+        return weighted.sum(axis=2, dtype=np.uint64) + self._salts
 
-    def add(self, item: int, hashvalues: np.ndarray) -> None:
-        """Put ``item`` into the buckets of ``hashvalues``."""
-        for key in self.keys(hashvalues).tolist():
-            self._pending.setdefault(key, []).append(item)
-        self._pending_count += self.bands
-        if self._pending_count >= self._flush_keys:
-            self.flush()
+    def add(self, ids: np.ndarray, hashvalues: np.ndarray) -> None:
+        """Put each ``ids[i]`` into the buckets of ``hashvalues[i]``."""
+        keys = self.keys(hashvalues).ravel()
+        order = np.argsort(keys, kind="stable")
+        self._add_run(keys[order], np.repeat(np.asarray(ids, np.int32), self.bands)[order])
 
     def query(self, hashvalues: np.ndarray) -> set[int]:
-        """Ids sharing at least one bucket with ``hashvalues``."""
-        keys = np.sort(self.keys(hashvalues))  # sorted needles: numpy narrows each search
-        found: set[int] = set()
+        """Ids sharing at least one bucket with the signature ``hashvalues``."""
+        keys = np.sort(self.keys(hashvalues[np.newaxis]).ravel())
+        _, found = self._search(keys, np.zeros(len(keys), np.int64))
+        return set(found.tolist())
+
+    def link(self, ids: np.ndarray, hashvalues: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Search a batch, then add it.
+
+        Returns pairs ``(i, id)``, sorted and each once: ``i`` a position in the batch, ``id``
+        an id sharing a bucket with ``hashvalues[i]`` that was in the table before the batch
+        or is ``ids[j]`` for an earlier position ``j < i``. That is what adding the batch one
+        item at a time, querying each before adding it, would find.
+        """
+        ids = np.asarray(ids, np.int32)
+        keys = self.keys(hashvalues).ravel()
+        owners = np.repeat(np.arange(len(ids), dtype=np.int64), self.bands)
+        order = np.lexsort((owners, keys))
+        keys, owners = keys[order], owners[order]
+        found_owners, found_ids = self._search(keys, owners)
+        # Within the batch: each entry pairs with the earlier entries of its bucket.
+        position = np.arange(len(keys))
+        first = np.r_[True, keys[1:] != keys[:-1]]
+        bucket_start = np.maximum.accumulate(np.where(first, position, 0))
+        earlier = position - bucket_start
+        hit = earlier > 0
+        partners = owners[_expand(bucket_start[hit], earlier[hit])]
+        mine = np.repeat(owners[hit], earlier[hit])
+        self._add_run(keys, ids[owners])
+        pairs = np.concatenate(
+            [found_owners << 32 | found_ids, (mine << 32 | ids[partners])[partners != mine]]
+        )
+        pairs = np.unique(pairs)
+        return pairs >> 32, pairs & _MASK32
+
+    def _search(self, keys: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(owner, id)`` for every stored entry whose key is in ``keys`` (sorted, so numpy
+        narrows each search), the owner being that of the matching key."""
+        found_owners, found_ids = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
         for run_keys, run_ids in self._runs:
             starts = np.searchsorted(run_keys, keys)
             hit = run_keys[np.minimum(starts, len(run_keys) - 1)] == keys
             if not hit.any():  # the usual case: unrelated to everything in the run
                 continue
-            stops = np.searchsorted(run_keys, keys[hit], side="right")
-            for start, stop in zip(starts[hit].tolist(), stops.tolist(), strict=True):
-                found.update(run_ids[start:stop].tolist())
-        for key in keys.tolist():
-            found.update(self._pending.get(key, ()))
-        return found
+            starts = starts[hit]
+            counts = np.searchsorted(run_keys, keys[hit], side="right") - starts
+            found_owners.append(np.repeat(owners[hit], counts))
+            found_ids.append(run_ids[_expand(starts, counts)].astype(np.int64))
+        return np.concatenate(found_owners), np.concatenate(found_ids)
 
-    def flush(self) -> None:
-        """Turn the pending entries into a sorted run and merge runs of similar size."""
-        if not self._pending:
+    def _add_run(self, keys: np.ndarray, ids: np.ndarray) -> None:
+        """Append a sorted run and merge runs of similar size."""
+        if not len(keys):
             return
-        sizes = [len(ids) for ids in self._pending.values()]
-        keys = np.repeat(np.fromiter(self._pending.keys(), np.uint64, len(sizes)), sizes)
-        ids = np.fromiter((i for group in self._pending.values() for i in group), np.int32)
-        self._pending, self._pending_count = {}, 0
-        order = np.argsort(keys, kind="stable")
-        self._runs.append((keys[order], ids[order]))
+        self._runs.append((keys, ids))
         while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
             (old_keys, old_ids), (new_keys, new_ids) = self._runs[-2:]
             keys = np.concatenate([old_keys, new_keys])
@@ -91,5 +119,14 @@ class BandTable:
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the sorted runs (the pending dict is at most ``flush_keys`` entries)."""
+        """Bytes held by the sorted runs."""
         return sum(keys.nbytes + ids.nbytes for keys, ids in self._runs)
+
+
+def _expand(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The positions ``start, start + 1, ..., start + count - 1`` of every range, in order."""
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    return offsets + np.arange(total)

@@ -112,8 +112,12 @@ class ArticleIndex:
     ) -> None:
         """Index an article. ``duplicate_of`` restores a link found in an earlier run (the
         root); without it the article is its own root. Adding a known id does nothing."""
-        if article_id not in self._index:
-            self._index.add(article_id, site, sig, duplicate_of or article_id)
+        self.add_many([(article_id, site, sig, duplicate_of)])
+
+    def add_many(self, rows: Iterable[tuple[str, str | None, Signature, str | None]]) -> None:
+        """:meth:`add` for many ``(article_id, site, sig, duplicate_of)``, e.g. the stored
+        signatures of earlier runs, indexed in large batches."""
+        _add_many(self._index, rows)
 
     def query(self, sig: Signature) -> list[Match]:
         """Indexed articles that ``sig`` duplicates, best first."""
@@ -129,16 +133,11 @@ class ArticleIndex:
         """Add ``(article_id, site, sig)`` in order; return ``{duplicate_id: original_id}``
         for those that duplicate an article added before them (in this batch or earlier).
         Articles already in the index are skipped."""
-        links: dict[str, str] = {}
-        for article_id, site, sig in batch:
-            if article_id in self._index:
-                continue
-            matches = self.query(sig)
-            original = matches[0].original_id if matches else None
-            if original is not None:
-                links[article_id] = original
-            self._index.add(article_id, site, sig, original or article_id)
-        return links
+        return self._index.link(batch, self._original)
+
+    def _original(self, _site: str | None, sig: Signature, candidates: list[Entry]) -> str | None:
+        matches = _verify(sig, candidates, self.policy)
+        return matches[0].original_id if matches else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,25 +197,44 @@ class PassageIndex:
         self, passage_id: str, article_id: str, sig: Signature, duplicate_of: str | None = None
     ) -> None:
         """Index a passage, e.g. from stored signatures; as :meth:`ArticleIndex.add`."""
-        if passage_id not in self._index:
-            self._index.add(passage_id, article_id, sig, duplicate_of or passage_id)
+        self.add_many([(passage_id, article_id, sig, duplicate_of)])
+
+    def add_many(self, rows: Iterable[tuple[str, str, Signature, str | None]]) -> None:
+        """:meth:`add` for many ``(passage_id, article_id, sig, duplicate_of)``."""
+        _add_many(self._index, rows)
 
     def link(self, passages: Iterable[tuple[str, str, Signature]]) -> dict[str, str]:
         """Add ``(passage_id, article_id, sig)`` (see :func:`passage_signatures`) in order;
         return ``{passage_id: original_passage_id}`` for those near-identical to a passage
         of another article added before them. Passages already indexed are skipped."""
-        links: dict[str, str] = {}
-        for key, article_id, sig in passages:
-            if key in self._index:
-                continue
-            entries = [e for e in self._index.candidates(sig) if e.group != article_id]
-            near = sorted(
-                (-score, entry.key, entry.root)
-                for score, entry in zip(jaccard_many(sig, entries), entries, strict=True)
-                if score >= self.policy.near_jaccard
-            )
-            original = near[0][2] if near else None
-            if original is not None:
-                links[key] = original
-            self._index.add(key, article_id, sig, original or key)
-        return links
+        return self._index.link(passages, self._original)
+
+    def _original(
+        self, article_id: str | None, sig: Signature, candidates: list[Entry]
+    ) -> str | None:
+        entries = [e for e in candidates if e.group != article_id]
+        near = sorted(
+            (-score, entry.key, entry.root)
+            for score, entry in zip(jaccard_many(sig, entries), entries, strict=True)
+            if score >= self.policy.near_jaccard
+        )
+        return near[0][2] if near else None
+
+
+#: Entries per batch when restoring an index: one sorted run per batch.
+_RESTORE_BATCH = 50_000
+
+
+def _add_many(
+    index: MinHashIndex, rows: Iterable[tuple[str, str | None, Signature, str | None]]
+) -> None:
+    """Index ``(key, group, sig, root or None)`` rows not indexed yet, in large batches."""
+    batch: dict[str, Entry] = {}
+    for key, group, sig, root in rows:
+        if key not in batch and key not in index:
+            batch[key] = Entry(key, group, root or key, sig)
+        if len(batch) >= _RESTORE_BATCH:
+            index.add_many(list(batch.values()))
+            batch = {}
+    if batch:
+        index.add_many(list(batch.values()))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +48,12 @@ class Entry:
     signature: Signature
 
 
+#: ``(key, group, signature)``: an item to link.
+Item = tuple[str, str | None, Signature]
+#: Picks the root of an item from its group, signature and candidate entries (None: itself).
+Chooser = Callable[[str | None, Signature, list[Entry]], str | None]
+
+
 class _MemoryIndex:
     """Entries in columns (a row number per key) and LSH buckets in a :class:`BandTable`.
 
@@ -72,24 +78,51 @@ class _MemoryIndex:
     def __contains__(self, key: str) -> bool:
         return key in self._rows
 
-    def add(self, key: str, group: str | None, signature: Signature, root: str) -> None:
-        row = len(self._keys)
-        if row % self._BLOCK == 0:
-            self._blocks.append(np.empty((self._BLOCK, self._spec.num_perm), self._spec.dtype))
-        self._blocks[-1][row % self._BLOCK] = signature.hashvalues
-        self._rows[key] = row
-        self._keys.append(key)
-        self._groups.append(self._group_names.setdefault(group, group))
-        self._roots.append(key if root == key else root)
-        self._sizes.append(signature.size)
-        if not signature.empty:
-            self._table.add(row, signature.hashvalues)
+    def add_many(self, entries: Sequence[Entry]) -> None:
+        rows = self._append(entries)
+        banded = [i for i, entry in enumerate(entries) if not entry.signature.empty]
+        if banded:
+            values = np.stack([entries[i].signature.hashvalues for i in banded])
+            self._table.add(rows[banded], values)
+
+    def link(self, items: Sequence[Item], choose: Chooser) -> dict[str, str]:
+        rows = self._append([Entry(key, group, key, sig) for key, group, sig in items])
+        banded = [i for i, (_, _, sig) in enumerate(items) if not sig.empty]
+        candidates: dict[int, list[int]] = {}
+        if banded:
+            values = np.stack([items[i][2].hashvalues for i in banded])
+            positions, found = self._table.link(rows[banded], values)
+            found = found.tolist()
+            owners, starts, counts = np.unique(positions, return_index=True, return_counts=True)
+            for owner, start, count in zip(owners, starts, counts, strict=True):
+                candidates[banded[owner]] = found[start : start + count]
+        links: dict[str, str] = {}
+        for i, (key, group, sig) in enumerate(items):
+            found_rows = candidates.get(i)
+            original = choose(group, sig, [self._entry(row) for row in found_rows or ()])
+            if original is not None:
+                links[key] = self._roots[rows[i]] = original
+        return links
 
     def get_many(self, keys: Iterable[str]) -> list[Entry]:
         return [self._entry(self._rows[key]) for key in keys]
 
     def candidates(self, signature: Signature) -> list[Entry]:
         return [self._entry(row) for row in sorted(self._table.query(signature.hashvalues))]
+
+    def _append(self, entries: Sequence[Entry]) -> np.ndarray:
+        """Store entries (banding is the caller's); return their row numbers."""
+        first = len(self._keys)
+        for row, entry in enumerate(entries, first):
+            if row % self._BLOCK == 0:
+                self._blocks.append(np.empty((self._BLOCK, self._spec.num_perm), self._spec.dtype))
+            self._blocks[-1][row % self._BLOCK] = entry.signature.hashvalues
+            self._rows[entry.key] = row
+            self._keys.append(entry.key)
+            self._groups.append(self._group_names.setdefault(entry.group, entry.group))
+            self._roots.append(entry.key if entry.root == entry.key else entry.root)
+            self._sizes.append(entry.signature.size)
+        return np.arange(first, len(self._keys), dtype=np.int32)
 
     def _entry(self, row: int) -> Entry:
         values = self._blocks[row // self._BLOCK][row % self._BLOCK]
@@ -144,10 +177,24 @@ class _RedisIndex:
     def __contains__(self, key: str) -> bool:
         return key in self._entries
 
-    def add(self, key: str, group: str | None, signature: Signature, root: str) -> None:
-        self._entries.put(Entry(key, group, root, signature))
-        if not signature.empty:
-            self._lsh.insert(key, signature.minhash(), check_duplication=False)
+    def add_many(self, entries: Sequence[Entry]) -> None:
+        for entry in entries:
+            self._entries.put(entry)
+        with self._lsh.insertion_session() as session:
+            for entry in entries:
+                if not entry.signature.empty:
+                    session.insert(entry.key, entry.signature.minhash(), check_duplication=False)
+
+    def link(self, items: Sequence[Item], choose: Chooser) -> dict[str, str]:
+        """One item after the other: another worker may add between two of them."""
+        links: dict[str, str] = {}
+        for key, group, sig in items:
+            entries = self.candidates(sig) if not sig.empty else []
+            original = choose(group, sig, entries)
+            if original is not None:
+                links[key] = original
+            self.add_many([Entry(key, group, original or key, sig)])
+        return links
 
     def get_many(self, keys: Iterable[str]) -> list[Entry]:
         return self._entries.get_many(keys)
@@ -177,13 +224,30 @@ class MinHashIndex:
     def __contains__(self, key: str) -> bool:
         return key in self._store
 
-    def add(self, key: str, group: str | None, signature: Signature, root: str) -> None:
-        """Index ``signature`` under ``key``. The entry is stored before it is banded, so a
-        worker that finds ``key`` as a candidate can always read it. An empty signature (a
-        text without words) is stored but not banded: it must match nothing, and all empty
-        signatures would otherwise share every bucket."""
-        require_same_spec(self.spec, signature.spec)
-        self._store.add(key, group, signature, root)
+    def add_many(self, entries: Sequence[Entry]) -> None:
+        """Index entries whose roots are known (e.g. restored from the warehouse). An entry
+        is stored before it is banded, so a worker that finds its key as a candidate can
+        always read it. An empty signature (a text without words) is stored but not banded:
+        it must match nothing, and all empty signatures would otherwise share every bucket."""
+        for entry in entries:
+            require_same_spec(self.spec, entry.signature.spec)
+        self._store.add_many(entries)
+
+    def link(self, items: Iterable[Item], choose: Chooser) -> dict[str, str]:
+        """Add ``(key, group, signature)`` items in order, each with the root ``choose``
+        picks for it, and return ``{key: root}`` for the items it gave a root.
+
+        ``choose(group, signature, candidates)`` sees the entries sharing a band with the
+        item, among those indexed before it (earlier items of the same call included), and
+        returns the root to link the item to, or None to make the item its own root. Keys
+        already indexed, and repeats of a key, are skipped.
+        """
+        batch: dict[str, Item] = {}
+        for item in items:
+            require_same_spec(self.spec, item[2].spec)
+            if item[0] not in batch and item[0] not in self._store:
+                batch[item[0]] = item
+        return self._store.link(list(batch.values()), choose) if batch else {}
 
     def get(self, key: str) -> Entry:
         """The entry of an indexed ``key`` (:class:`KeyError` if absent)."""

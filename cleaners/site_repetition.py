@@ -21,13 +21,22 @@ _MASK64 = (1 << 64) - 1
 #: Spreads site numbers over 64 bits before they are folded into a passage hash (odd, so
 #: distinct sites never fold one hash onto the same slot).
 _SITE_MULTIPLIER = 0x9E3779B97F4A7C15
-_SPACE = re.compile(r"\s+")
 
 
 def passage_hash(text: str) -> int:
-    """64-bit hash of a passage's key: NFKC, case-folded, digit runs as 0, whitespace folded."""
-    key = _SPACE.sub(" ", _DIGITS.sub("0", unicodedata.normalize("NFKC", text).casefold())).strip()
+    """64-bit hash of a passage's key: NFKC, case-folded, digit runs as 0, whitespace folded.
+
+    Stored between runs, so the key must never change; ASCII text skips NFKC and case folding
+    as ``lower``, which give the same key there.
+    """
+    folded = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
+    key = " ".join(_DIGITS.sub("0", folded).split())
     return xxhash.xxh3_64_intdigest(key.encode())
+
+
+def passage_hashes(paragraphs: Iterable[str]) -> list[int | None]:
+    """:func:`passage_hash` of each paragraph, None for a blank one (never chrome)."""
+    return [passage_hash(p) if p.strip() else None for p in paragraphs]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +91,11 @@ class SiteRepetition:
         number = self._sites.setdefault(site, len(self._sites))
         return (digest ^ number * _SITE_MULTIPLIER) & _MASK64
 
-    def observe(self, site: str, article_id: str, paragraphs: Iterable[str]) -> None:
-        """Count one article's distinct non-empty paragraphs for ``site``."""
+    def observe(self, site: str, article_id: str, digests: Iterable[int | None]) -> None:
+        """Count one article's distinct non-blank paragraphs for ``site``, given as their
+        :func:`passage_hashes` (computed where the article was cleaned)."""
         number: int | None = None
-        for digest in {passage_hash(p) for p in paragraphs if p.strip()}:
+        for digest in set(digests) - {None}:
             slot = self._slot(site, digest)
             self._changed[slot] = (site, digest)
             entry = self._entries.get(slot)
@@ -97,18 +107,19 @@ class SiteRepetition:
             else:
                 self._entries[slot] = entry + (1 << 32)
 
-    def flag(self, site: str, paragraphs: Sequence[str]) -> list[bool]:
-        """For each paragraph, whether it is ``site``'s chrome by what was observed so far.
+    def flag(self, site: str, digests: Sequence[int | None]) -> list[bool]:
+        """For each paragraph, given as in :meth:`observe`, whether it is ``site``'s chrome by
+        what was observed so far.
 
         Observe a batch first and flag it after, so that the first articles of a site are
         judged with the rest; flagging does not change the counts.
         """
         if site not in self._sites:
-            return [False] * len(paragraphs)
+            return [False] * len(digests)
         return [
-            bool(p.strip())
-            and self._entries.get(self._slot(site, passage_hash(p)), 0) >> 32 >= self.min_articles
-            for p in paragraphs
+            digest is not None
+            and self._entries.get(self._slot(site, digest), 0) >> 32 >= self.min_articles
+            for digest in digests
         ]
 
     def changes(self) -> list[RepetitionRow]:

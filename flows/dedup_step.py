@@ -12,6 +12,7 @@ in Redis instead, shared by every worker that points at it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import duckdb
@@ -24,6 +25,8 @@ from cleaners.signatures import Signature
 from cleaners.site_repetition import RepetitionRow, SiteRepetition
 from flows.sources import Reject
 from flows.steps import Cleaned, CleanedDoc
+
+T = TypeVar("T")
 
 #: Kind and rule of a paragraph removed because it recurs across a site's articles.
 REPEATED_KIND, REPEATED_RULE = "widget", "repeated_on_site"
@@ -65,15 +68,19 @@ class Deduplicator:
         if redis is not None:
             return dedup  # the shared index already holds what every worker landed
         spec = ARTICLE_POLICY.spec
-        for article_id, site, size, blob, original in warehouse.dedup_state.article_signatures(
-            con, spec.id
-        ):
-            dedup.articles.add(article_id, site, Signature.from_bytes(spec, blob, size), original)
+        dedup.articles.add_many(
+            (article_id, site, Signature.from_bytes(spec, blob, size), original)
+            for article_id, site, size, blob, original in warehouse.dedup_state.article_signatures(
+                con, spec.id
+            )
+        )
         spec = PASSAGE_POLICY.spec
-        for pid, article_id, size, blob, original in warehouse.dedup_state.passage_signatures(
-            con, spec.id
-        ):
-            dedup.passages.add(pid, article_id, Signature.from_bytes(spec, blob, size), original)
+        dedup.passages.add_many(
+            (pid, article_id, Signature.from_bytes(spec, blob, size), original)
+            for pid, article_id, size, blob, original in warehouse.dedup_state.passage_signatures(
+                con, spec.id
+            )
+        )
         return dedup
 
     def process(self, cleaned: Cleaned, run_id: str) -> Deduped:
@@ -83,7 +90,7 @@ class Deduplicator:
         for doc in new:
             site = _site_key(doc)
             if site and doc.article_id not in copies:
-                self.sites.observe(site, doc.article_id, doc.article.paragraphs)
+                self.sites.observe(site, doc.article_id, doc.paragraph_hashes)
         out = Deduped(batch=warehouse.Batch(run_id=run_id), rejects=list(cleaned.rejects))
         out.copies = copies
         kept: list[CleanedDoc] = []
@@ -113,12 +120,19 @@ class Deduplicator:
         site = _site_key(doc)
         if not site:
             return doc
-        flags = self.sites.flag(site, doc.article.paragraphs)
+        flags = self.sites.flag(site, doc.paragraph_hashes)
         if not any(flags):
             return doc
-        article = without_paragraphs(doc.article, flags, REPEATED_KIND, REPEATED_RULE)
-        kept = [s for s, gone in zip(doc.passage_signatures, flags, strict=True) if not gone]
-        return replace(doc, article=article, passage_signatures=kept)
+        return replace(
+            doc,
+            article=without_paragraphs(doc.article, flags, REPEATED_KIND, REPEATED_RULE),
+            passage_signatures=_kept(doc.passage_signatures, flags),
+            paragraph_hashes=_kept(doc.paragraph_hashes, flags),
+        )
+
+
+def _kept(values: list[T], gone: list[bool]) -> list[T]:
+    return [value for value, drop in zip(values, gone, strict=True) if not drop]
 
 
 def redis_config(url: str) -> RedisConfig:

@@ -14,6 +14,7 @@ from cleaners import Article, clean_html, clean_text
 from cleaners.decode import RejectInput, decode
 from cleaners.dedup import ARTICLE_POLICY, PASSAGE_POLICY
 from cleaners.signatures import Signature, signatures_with_parts
+from cleaners.site_repetition import passage_hashes
 from flows.sources import RawDoc, Reject
 
 
@@ -56,6 +57,8 @@ class CleanedDoc:
     signature: Signature
     #: One per paragraph, ``None`` for paragraphs too short to be matched as passages.
     passage_signatures: list[Signature | None]
+    #: One per paragraph: its key for site chrome by repetition (see ``passage_hashes``).
+    paragraph_hashes: list[int | None]
 
 
 @dataclass(slots=True)
@@ -129,6 +132,7 @@ def clean_batch(documents: Iterable[Document]) -> Cleaned:
                 article=article,
                 signature=sig,
                 passage_signatures=passages,
+                paragraph_hashes=passage_hashes(article.paragraphs),
             )
         )
     return out

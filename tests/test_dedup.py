@@ -31,7 +31,7 @@ from cleaners.dedup import (
 from cleaners.minhash_index import RedisConfig
 from cleaners.shingles import shingle_hashes, shingles, words
 from cleaners.signatures import Signature, SignatureSpec, SpecMismatch, signatures
-from cleaners.site_repetition import RepetitionRow, SiteRepetition, passage_hash
+from cleaners.site_repetition import RepetitionRow, SiteRepetition, passage_hash, passage_hashes
 
 SEEDS = [1, 2, 3]
 
@@ -247,13 +247,15 @@ def test_site_chrome_flagged_once_seen_in_enough_articles(min_articles):
     chrome = "Sign up for the morning briefing, delivered 7 days a week"
     repetition = SiteRepetition(min_articles=min_articles)
     for i in range(min_articles):
-        assert repetition.flag("site", [chrome]) == [False]
+        assert repetition.flag("site", passage_hashes([chrome])) == [False]
         day = chrome.replace("7", str(i + 2)).upper()
-        repetition.observe("site", f"a{i}", [*_paragraphs(rng, 3, vocabulary), day, day])
+        repetition.observe(
+            "site", f"a{i}", passage_hashes([*_paragraphs(rng, 3, vocabulary), day, day])
+        )
     again = "  sign up for the morning BRIEFING, delivered 30 days a week "
     article = [*_paragraphs(rng, 2, vocabulary), again]
-    assert repetition.flag("site", article) == [False, False, True]
-    assert repetition.flag("other-site", article) == [False, False, False]
+    assert repetition.flag("site", passage_hashes(article)) == [False, False, True]
+    assert repetition.flag("other-site", passage_hashes(article)) == [False, False, False]
 
 
 def test_wire_copy_across_sites_is_not_chrome():
@@ -262,22 +264,40 @@ def test_wire_copy_across_sites_is_not_chrome():
     wire = _paragraphs(rng, 1, vocabulary)[0]
     repetition = SiteRepetition()
     for i in range(10):
-        repetition.observe(f"site{i}", f"a{i}", [wire, *_paragraphs(rng, 2, vocabulary)])
-    assert all(repetition.flag(f"site{i}", [wire]) == [False] for i in range(10))
+        repetition.observe(
+            f"site{i}", f"a{i}", passage_hashes([wire, *_paragraphs(rng, 2, vocabulary)])
+        )
+    assert all(repetition.flag(f"site{i}", passage_hashes([wire])) == [False] for i in range(10))
 
 
 def test_site_repetition_state_round_trips_as_rows():
     repetition = SiteRepetition()
     for i, body in enumerate(["first story", "second story", "third story"]):
-        repetition.observe("site", f"a{i}", ["Follow us", body])
+        repetition.observe("site", f"a{i}", passage_hashes(["Follow us", body]))
     rows = repetition.changes()
     assert len(rows) == 4 and repetition.changes() == []
     assert RepetitionRow("site", passage_hash("follow US"), 3, "a0") in rows
     resumed = SiteRepetition(rows=rows)
-    assert resumed.flag("site", ["Follow us", "second story"]) == [True, False]
-    resumed.observe("site", "a3", ["second story"])
-    resumed.observe("site", "a4", ["second story"])
-    assert resumed.flag("site", ["second story"]) == [True]
+    assert resumed.flag("site", passage_hashes(["Follow us", "second story"])) == [True, False]
+    resumed.observe("site", "a3", passage_hashes(["second story"]))
+    resumed.observe("site", "a4", passage_hashes(["second story"]))
+    assert resumed.flag("site", passage_hashes(["second story"])) == [True]
+
+
+def test_blank_paragraphs_are_never_site_chrome():
+    repetition = SiteRepetition(min_articles=2)
+    for i in range(3):
+        repetition.observe("site", f"a{i}", passage_hashes(["", "  ", "Follow us"]))
+    assert passage_hashes([" \n"]) == [None]
+    assert repetition.flag("site", passage_hashes(["", "Follow us"])) == [False, True]
+
+
+@given(st.text(st.characters(codec="utf-8"), max_size=40))
+def test_passage_hash_is_the_stored_definition(text):
+    """The key is stored between runs: NFKC, case-folded, digit runs as 0, whitespace folded."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    key = re.sub(r"\s+", " ", re.sub(r"\d+", "0", folded)).strip()
+    assert passage_hash(text) == xxhash.xxh3_64_intdigest(key.encode())
 
 
 def test_detection_words_ignore_case_width_and_punctuation_but_keep_digits():
