@@ -134,8 +134,11 @@ _CANDIDATES = etree.XPath(
     + "]"
 )
 _PARAGRAPHS = etree.XPath(".//p")
-_INLINE_HIDDEN = etree.XPath("//body//*[contains(translate(@style, ' ', ''), 'display:none')]")
-_DISPLAY_NONE = re.compile(r"display\s*:\s*none\s*(?:!\s*important)?\s*;?", re.IGNORECASE)
+#: Tags a collapsed panel is made of (the icons, images and inputs that pages also mark as
+#: hidden are not panels, and are many).
+_PANEL_TAGS = ("div", "section", "article", "p", "ul", "ol", "li", "dl", "dd", "table")
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+_HIDING_CLASS = re.compile(r"hid(?:den|e)", re.IGNORECASE)
 #: Words naming an element that hides content until clicked (see :func:`reveal_collapsed`).
 _COLLAPSIBLE_WORDS = frozenset(
     {"accordion", "collapse", "collapsible", "collapsed", "expand", "expandable", "toggle"}
@@ -270,23 +273,62 @@ def find_boilerplate(tree: HtmlElement) -> list[Finding]:
 def reveal_collapsed(tree: HtmlElement) -> None:
     """Show the content of collapsed accordions, tabs and FAQ answers.
 
-    Pages hide it with an inline ``display: none`` until a click; it is article text all the
-    same, but extractors drop whatever is styled invisible. Only elements that an accordion
-    or tab word names (on themselves or their two nearest ancestors) are shown: other hidden
-    elements are mostly pop-ups and templates.
+    Pages hide it until a click, with an inline ``display: none``, a ``hidden`` class, a zero
+    height with ``overflow: hidden`` or ``aria-hidden``; it is article text all the same, but
+    extractors drop whatever is marked invisible. Only elements that an accordion or tab word
+    names (on themselves or their two nearest ancestors), and only block elements, are shown:
+    other hidden elements are mostly pop-ups and templates, and a collapsing ``<nav>`` or
+    ``<header>`` is a menu.
     """
-    for element in _INLINE_HIDDEN(tree):
-        if element.get("role") == "tabpanel" or _collapsible(element):
-            element.set("style", _DISPLAY_NONE.sub("", element.get("style", "")))
+    body = tree.find("body")
+    if body is None:
+        return
+    for element in body.iter(*_PANEL_TAGS):
+        if _hidden(element) and (element.get("role") == "tabpanel" or _collapsible(element)):
+            _unhide(element)
+
+
+def _hidden(element: HtmlElement) -> bool:
+    """Marked hidden the ways the extractor drops as invisible: an inline ``display: none`` or
+    any style saying ``hidden``, ``aria-hidden``, a class word such as ``hidden`` or ``hide``,
+    an id saying ``hidden``."""
+    attributes = element.attrib
+    if not attributes:
+        return False
+    style = attributes.get("style", "")
+    return (
+        attributes.get("aria-hidden") == "true"
+        or "hid" in attributes.get("class", "")
+        or "hidden" in style
+        or (style != "" and _DISPLAY_NONE.search(style) is not None)
+        or "hidden" in attributes.get("id", "")
+    )
+
+
+def _unhide(element: HtmlElement) -> None:
+    """Take out every mark that hides ``element``: its style, aria-hidden, hiding class words
+    and an id saying hidden (none of them carries text)."""
+    for attribute in ("style", "aria-hidden"):
+        element.attrib.pop(attribute, None)
+    if "hidden" in element.get("id", ""):
+        del element.attrib["id"]
+    classes = element.get("class")
+    if classes:
+        element.set("class", " ".join(c for c in classes.split() if not _HIDING_CLASS.search(c)))
 
 
 def _collapsible(element: HtmlElement) -> bool:
     for node in (element, *itertools.islice(element.iterancestors(), 2)):
         for attribute in ("class", "id"):
             value = node.get(attribute)
-            if value and not _COLLAPSIBLE_WORDS.isdisjoint(attribute_words(value)):
+            if value and _names_collapsible(value):
                 return True
     return False
+
+
+@functools.lru_cache(maxsize=8192)
+def _names_collapsible(value: str) -> bool:
+    return not _COLLAPSIBLE_WORDS.isdisjoint(attribute_words(value))
 
 
 def _inside(element: HtmlElement, taken: Iterable[HtmlElement]) -> bool:

@@ -242,6 +242,11 @@ def test_loose_text_after_a_heading_is_a_paragraph(markup):
         '<div class="c-accordion__body" style="display: none;">{}</div>',
         '<section id="tab-2" style="DISPLAY:NONE !important">{}</section>',
         '<div role="tabpanel" style="color: red; display: none">{}</div>',
+        '<div class="accordion"><div class="panel-body border hidden">{}</div></div>',
+        '<div class="faqItem"><div class="faqAnswer" aria-hidden="true">{}</div></div>',
+        '<div class="chakra-collapse" style="overflow:hidden;height:0">{}</div>',
+        '<div class="kt-accordion-pane"><div class="panel-inner hide">{}</div></div>',
+        '<div class="tabs"><div id="hidden-tab-3" class="tab-body">{}</div></div>',
     ],
 )
 def test_collapsed_panels_are_shown(panel):
@@ -250,12 +255,33 @@ def test_collapsed_panels_are_shown(panel):
     assert "Yes, the reservoir stays open to anglers through the whole of the summer." in got.text
 
 
-def test_other_hidden_elements_stay_hidden():
-    popup = '<div class="modal" style="display:none"><p>{}</p></div>'.format(
-        "Before you go, take a look at our offers for new readers this month only."
-    )
-    got = clean_html(page(popup))
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        '<div class="modal" style="display:none"><p>{}</p></div>',
+        '<div class="lightbox-caption" aria-hidden="true"><p>{}</p></div>',
+        '<div class="print-only hidden"><p>{}</p></div>',
+    ],
+)
+def test_other_hidden_elements_stay_hidden(hidden):
+    text = "Before you go, take a look at our offers for new readers this month only."
+    got = clean_html(page(hidden.format(text)))
     assert "Before you go" not in got.text
+
+
+@pytest.mark.parametrize(
+    "menu",
+    [
+        '<header class="collapse" aria-hidden="true"><p>{}</p></header>',
+        '<div class="accordion"><header class="site-header hidden"><p>{}</p></header></div>',
+        '<div class="toggle-wrap"><header style="display:none"><p>{}</p></header></div>',
+    ],
+)
+def test_collapsed_menus_stay_hidden(menu):
+    """A page header that collapses on small screens is chrome, not a panel to open."""
+    text = "Our services, our team and our offices across the region"
+    got = clean_html(page(menu.format(text)))
+    assert text not in got.text
 
 
 # ------------------------------------------------------------------------ bounds
