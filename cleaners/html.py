@@ -42,6 +42,7 @@ from .article import Article, Block, Hints, Removal
 from .decode import RejectInput, decode
 from .html_prepass import Finding, find_boilerplate, reveal_collapsed
 from .normalize import detection_key, fold_ws, normalize_document
+from .rules.dates import header_date
 from .text import clean_blocks, make_block
 
 #: Largest page accepted, in characters. News pages are well under 2 MB; extraction time
@@ -93,6 +94,10 @@ def clean_html(html: str | bytes, url: str | None = None, source: str | None = N
         removed=page.removed,
         structured=True,
     )
+    # A date line above the article's first paragraph dates it; one further down (a teaser
+    # list, a review note) is weaker evidence than the page's metadata date.
+    header = header_date(article.paragraphs, article.removed)
+    article.published = header or page.hints.published or article.published
     article.encoding = encoding
     return article
 

@@ -105,6 +105,32 @@ def test_metadata_lifted(article):
     assert "By Dana Whitfield" not in article.text
 
 
+@pytest.mark.parametrize(
+    ("meta", "inside", "expected"),
+    [
+        # a teaser list's date under the article does not beat the page's metadata
+        ('<meta property="article:published_time" content="2024-03-01">', "", "2024-03-01"),
+        # a date line above the first paragraph does
+        (
+            '<meta property="article:published_time" content="2024-03-01">',
+            "<p>Updated March 9, 2024</p>",
+            "2024-03-09",
+        ),
+        # without metadata, the date line further down is still better than none
+        ("", "", "2024-05-02"),
+    ],
+)
+def test_date_line_above_the_article_or_metadata_date(meta, inside, expected):
+    title = "Reservoir reaches six-year high after wet winter"
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    teasers = "<ul><li>Dam rules change</li><li>May 2, 2024</li><li>Storm closes road</li></ul>"
+    html = (
+        f"<html><head><title>{title}</title>{meta}</head><body><article><h1>{title}</h1>"
+        f"{inside}{body}{teasers}</article></body></html>"
+    )
+    assert clean_html(html).published.isoformat() == expected
+
+
 # ------------------------------------------------------------------------ naming variants
 
 

@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 
 from cleaners import clean_text
+from cleaners.article import Removal
+from cleaners.rules.dates import header_date
 
 P1 = (
     "The city council voted on Tuesday to expand the harbour district, ending a two-year "
@@ -204,6 +206,27 @@ def test_date_lines_are_lifted_and_parsed(line: str, expected: dt.date | None) -
     article = clean_text(doc("Council expands harbour district", line, *BODY))
     assert [r.kind for r in article.removed] == ["title", "dateline"]
     assert article.published == expected
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "datelines", "expected"),
+    [
+        # above the first paragraph, after a short standfirst or straight after the title
+        (["Short standfirst", P1, P2], [("Updated 7 Mar, 2024", 1)], dt.date(2024, 3, 7)),
+        ([P1, P2], [("Published: 2024-03-05 14:02", 0)], dt.date(2024, 3, 5)),
+        # the first one that parses wins
+        ([P1], [("3 hours ago", 0), ("05/03/2024", 0)], dt.date(2024, 5, 3)),
+        # under the first paragraph: a teaser's or a note's date, not the article's
+        ([P1, P2, "Other story"], [("Tuesday, March 5, 2024", 3)], None),
+        ([P1, P2], [("Last reviewed June 2, 2025", 2)], None),
+    ],
+)
+def test_header_date_is_a_date_line_above_the_first_paragraph(
+    paragraphs: list[str], datelines: list[tuple[str, int]], expected: dt.date | None
+) -> None:
+    removed = [Removal("title", "headline", "Council expands harbour district", 0)]
+    removed += [Removal("dateline", "date_line", text, before) for text, before in datelines]
+    assert header_date(paragraphs, removed) == expected
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+
+from ..article import Removal
 
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
@@ -46,6 +49,30 @@ def dateline_rule(key: str) -> str | None:
         return None
     dated = sum(1 for t in tokens if _DATE_WORDS.match(t))
     return "date_line" if dated >= len(tokens) - 1 and dated * 5 >= len(tokens) * 4 else None
+
+
+#: A paragraph this long is the article's prose: date lines after it are not the article's own.
+PROSE_WORDS = 20
+
+
+def header_date(paragraphs: Sequence[str], removed: Sequence[Removal]) -> dt.date | None:
+    """The date of the first date line above the article's first prose paragraph, if any.
+
+    A date line further down belongs to something else: a teaser list of other stories, a
+    "last reviewed" note at the end. Metadata dates are better evidence than those.
+    """
+    first_prose = next(
+        (i for i, p in enumerate(paragraphs) if len(p.split(maxsplit=PROSE_WORDS)) >= PROSE_WORDS),
+        len(paragraphs),
+    )
+    for removal in removed:
+        if (
+            removal.kind == "dateline"
+            and removal.before <= first_prose
+            and (day := parse_date(removal.text))
+        ):
+            return day
+    return None
 
 
 def parse_date(text: str) -> dt.date | None:
