@@ -6,9 +6,11 @@ Steps, on one lxml parse of the page:
    elements out, each recorded as a Removal;
 2. metadata (title, authors, date, site) from trafilatura, read while bylines and author
    boxes are still in (they are evidence for metadata, not body text), then those go too;
-3. trafilatura's main-text extraction on what is left, read back as blocks: its ``<head>``
+3. prose that trafilatura would discard for a word inside a class name is shielded from
+   that test (:func:`.html_prepass.shield_prose`);
+4. trafilatura's main-text extraction on what is left, read back as blocks: its ``<head>``
    elements become headings; its paragraphs, list items, quotes and tables become blocks;
-4. :func:`.text.clean_blocks`, the rules shared with the text path.
+5. :func:`.text.clean_blocks`, the rules shared with the text path.
 
 Bounds: pages over :data:`MAX_HTML_CHARS` or :data:`MAX_ELEMENTS`, and pages nested deeper
 than the parser allows, are rejected with :class:`RejectInput` instead of being worked on for
@@ -40,7 +42,7 @@ from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from .article import Article, Block, Hints, Removal
 from .decode import RejectInput, decode
-from .html_prepass import Finding, find_boilerplate, reveal_collapsed
+from .html_prepass import Finding, find_boilerplate, reveal_collapsed, shield_prose
 from .normalize import detection_key, fold_ws, normalize_document
 from .rules.dates import header_date
 from .text import clean_blocks, make_block
@@ -114,8 +116,8 @@ class ExtractedPage:
 def extract_page(
     tree: HtmlElement, url: str | None = None, *, prepass: bool = True
 ) -> ExtractedPage:
-    """Steps 1-3 on a parsed page (``tree`` is changed). ``prepass=False`` skips the pre-pass,
-    to measure what it adds."""
+    """Steps 1-4 on a parsed page (``tree`` is changed). ``prepass=False`` skips the pre-pass
+    and the shield, to measure what they add."""
     found: list[Finding] = []
     if prepass:
         reveal_collapsed(tree)
@@ -132,6 +134,8 @@ def extract_page(
             finding.drop()
     for element in _INVISIBLE(tree):
         element.drop_tree()
+    if prepass:
+        shield_prose(tree)
     return ExtractedPage(extract_blocks(tree, url), hints, removed)
 
 

@@ -8,6 +8,9 @@ generic words page templates put in ``class``, ``id``, ``role`` and ``aria-label
 Class words are a weak signal: an article wrapper may well be called ``share-enabled`` or
 ``has-sidebar``. So an element is dropped only when it holds a small share of the page's
 paragraph text (:data:`MAX_TEXT_SHARE`): a wrapper of the article itself always stays.
+
+The extractor has a class-word test of its own, which matches words anywhere in a name;
+:func:`shield_prose` keeps it off prose the pre-pass has left in.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement
+from trafilatura.xpaths import BODY_XPATH, OVERALL_DISCARD_XPATH
 
 from .article import Removal
 from .normalize import fold_ws
@@ -333,3 +337,72 @@ def _names_collapsible(value: str) -> bool:
 
 def _inside(element: HtmlElement, taken: Iterable[HtmlElement]) -> bool:
     return any(ancestor in taken for ancestor in element.iterancestors())
+
+
+# ------------------------------------------------------------------------ prose shield
+
+#: A block with this many words outside links is prose (a product card, an FAQ, a table).
+SHIELD_WORDS = 30
+#: ... if at most this share of its words are link text (a list of links is not prose).
+SHIELD_LINK_SHARE = 0.3
+
+#: The extractor's discard test for class and id words, on one element. The extractor
+#: matches its words anywhere in the attribute ("embed" in ``w-embed``, "slide" in
+#: ``listicle-slides``, "widget" in ``c-product-widget``); it runs on its own tree, where
+#: lists are ``list`` and their items ``item``.
+_EXTRACTOR_DISCARDS = etree.XPath(
+    "self::*"
+    + OVERALL_DISCARD_XPATH[0]
+    .path.strip()
+    .removeprefix(".//*")
+    .replace("self::item", "self::li or self::dd or self::dt")
+    .replace("self::list", "self::ul or self::ol or self::dl"),
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+#: Tags of the blocks whose containers are checked.
+_TEXT_BLOCKS = ("p", "li", "dd", "td")
+
+
+def shield_prose(tree: HtmlElement) -> None:
+    """Keep the extractor from discarding prose for a word inside a class or id.
+
+    Run after the pre-pass: what is left is not boilerplate by its whole words. A container
+    of a text block that the extractor's test would discard, and that holds prose, loses the
+    class and id tokens that test matches (its other tokens stay, and so do the tokens that
+    name the article body for the extractor, such as ``post-content``).
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    seen: set[HtmlElement] = set()
+    for block in body.iter(*_TEXT_BLOCKS):
+        for node in (block, *block.iterancestors()):
+            if node in seen or node is body:
+                break
+            seen.add(node)
+            named = node.get("class") or node.get("id")
+            if named and _EXTRACTOR_DISCARDS(node) and _is_prose(node):
+                _drop_discarded_tokens(node)
+
+
+def _is_prose(element: HtmlElement) -> bool:
+    words = len(element.text_content().split())
+    link_words = sum(len(a.text_content().split()) for a in element.iter("a"))
+    return words - link_words >= SHIELD_WORDS and link_words <= SHIELD_LINK_SHARE * words
+
+
+def _drop_discarded_tokens(element: HtmlElement) -> None:
+    for attribute in ("class", "id"):
+        value = element.get(attribute)
+        if value:
+            kept = [t for t in value.split() if not _discarded_token(attribute, t)]
+            element.set(attribute, " ".join(kept))
+
+
+@functools.lru_cache(maxsize=8192)
+def _discarded_token(attribute: str, token: str) -> bool:
+    """The extractor discards an element for this token alone, and does not take it for the
+    article body."""
+    root = etree.Element("body")
+    probe = etree.SubElement(root, "div", {attribute: token})
+    return bool(_EXTRACTOR_DISCARDS(probe)) and not any(find(root) for find in BODY_XPATH)

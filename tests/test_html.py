@@ -11,7 +11,7 @@ import pytest
 
 from cleaners.decode import RejectInput
 from cleaners.html import MAX_ELEMENTS, MAX_HTML_CHARS, clean_html, extract_page, parse_html
-from cleaners.html_prepass import attribute_words, find_boilerplate
+from cleaners.html_prepass import attribute_words, find_boilerplate, shield_prose
 from flows.evaluate import HALVES, evaluate, format_report, half_of, word_prf
 
 DATA = Path(__file__).parent / "data" / "html"
@@ -308,6 +308,58 @@ def test_collapsed_menus_stay_hidden(menu):
     text = "Our services, our team and our offices across the region"
     got = clean_html(page(menu.format(text)))
     assert text not in got.text
+
+
+PRODUCT = (
+    "The compact model held its charge for nine days in our tests, folds flat enough for a"
+    " carry-on bag, and its single button is easy to find in the dark. Its one weakness is"
+    " the charging port, which sits under a flap that is fiddly with cold fingers."
+)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        '<div class="w-embed"><p>{}</p></div>',
+        '<div class="listicle-slides"><section><p>{}</p></section></div>',
+        '<div class="c-product-widget c-product-widget--big"><div><p>{}</p></div></div>',
+        '<ul class="pros-slider"><li>{}</li></ul>',
+        '<div class="faq-expand"><dl><dt>Battery?</dt><dd>{}</dd></dl></div>',
+    ],
+)
+def test_prose_in_a_block_the_extractor_names_as_chrome_is_kept(block):
+    """The extractor drops blocks for a word anywhere in their class ("embed", "slide",
+    "widget", "expand"); prose the pre-pass left in is kept all the same."""
+    got = clean_html(page(block.format(PRODUCT)))
+    assert PRODUCT in got.text
+    assert len([p for p in got.paragraphs if p in PARAGRAPHS]) == len(PARAGRAPHS)
+
+
+def test_chrome_the_extractor_names_stays_out():
+    """Not prose: a short line, or text that is half links."""
+    meta = "Five minute read, filed under reservoirs and water policy"
+    items = ["Dam rules change after the floods", "Storm closes the valley road"]
+    items += ["Anglers return to the lake", "New pumping station opens"]
+    items += ["Farmers plan a bigger harvest", "Water bills to rise in spring"]
+    links = " ".join(
+        f'<a href="/{i}">{t}</a> and what it means for you.' for i, t in enumerate(items)
+    )
+    chrome = f'<div class="post-meta"><p>{meta}</p></div>'
+    chrome += f'<div class="widget-more"><p>{links}</p></div>'
+    got = clean_html(page(chrome))
+    assert meta not in got.text
+    assert "Storm closes the valley road" not in got.text
+
+
+def test_shielded_block_keeps_the_class_naming_the_article_body():
+    """A token the extractor takes for the article body stays on the element."""
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    tree = parse_html(
+        '<html><body><div class="site"><div class="x-widget-theme-post-content w-embed">'
+        f"{body}</div></div></body></html>"
+    )
+    shield_prose(tree)
+    assert tree.find(".//div/div").get("class") == "x-widget-theme-post-content"
 
 
 # ------------------------------------------------------------------------ bounds
