@@ -264,7 +264,7 @@ def install_timers(log_dir: str, worker: bool = False) -> None:
     _log[:] = [Path(log_dir) / f"{os.getpid()}-{threading.get_ident()}.jsonl"]
     targets: list[tuple[Any, str, str, Count | None]] = [
         (flows.sources, "_read_file", "read", None),
-        (flows.steps, "decode_batch", "read-decode task", _decoded),
+        (flows.steps, "decode_batch", "decode step", _decoded),
         (cleaners.html, "parse_html", "parse", None),
         (cleaners.html, "extract_page", "extract", None),
         (flows.steps, "clean_html", "clean_html", None),
@@ -331,7 +331,7 @@ def stage_table(records: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     stages = {
         "discover": raw["discover"],
         "read": raw["read"],
-        "decode": combine("read-decode task", minus=("read",)),
+        "decode": combine("decode step", minus=("read",)),
         "extract (HTML)": combine("extract", plus=("parse",)),
         "clean (rules)": combine("clean_text", plus=("clean_html",), minus=("parse", "extract")),
         "signatures": raw["signatures"],
@@ -430,7 +430,7 @@ def run_one(corpus: Path, work: Path, warmup: Path) -> dict[str, Any]:
     records = read_timings(log_dir)
     bodies = [r for r in records if r.get("body")]
     first_worker = min(
-        (r["start"] for r in bodies if r["stage"] in ("read-decode task", "clean task")),
+        (r["start"] for r in bodies if r["stage"] in ("decode step", "clean task")),
         default=start,
     )
     here = os.getpid()

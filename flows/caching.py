@@ -1,41 +1,59 @@
 """Cache keys for the clean task: a re-run of an unchanged batch reuses its cleaned result.
 
-A key covers what decides the result: each document's source and content hash, and the code
-of the cleaners and of the step that builds the cached objects (a change to any rule, or to
-the shape of a cleaned document, invalidates every cached batch).
+A key covers what decides the result: each file's path and content, and the code that reads,
+cleans and packs it (the cleaners, ``flows/sources.py`` and ``flows/steps.py``): a change to
+any rule, to a reader or to the shape of a cleaned document invalidates every cached batch.
 """
 
 from __future__ import annotations
 
 import hashlib
+import stat
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import xxhash
+
 import cleaners
-from flows import steps
+from flows import sources, steps
 
 #: How long a cleaned batch is kept for reuse.
 CACHE_DAYS = 7
+_CHUNK = 1 << 20
 
 
 @cache
 def code_version() -> str:
-    """A digest of the cleaners' source files and of ``flows/steps.py``."""
+    """A digest of the source files that decide a cleaned batch."""
     digest = hashlib.sha256()
     root = Path(cleaners.__file__).parent
-    for path in [*sorted(root.rglob("*.py")), Path(steps.__file__)]:
+    for path in [*sorted(root.rglob("*.py")), Path(sources.__file__), Path(steps.__file__)]:
         digest.update(path.relative_to(root.parent).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def clean_batch_key(_context: Any, parameters: dict[str, Any]) -> str:
-    """The cache key of ``clean(decoded)``."""
-    decoded = parameters["decoded"]
+    """The cache key of ``clean(files)``: computed in the worker before the task body runs,
+    so it reads each file once more (from the page cache, hashed with xxh3 at memory speed)."""
     digest = hashlib.sha256(code_version().encode())
-    for doc in decoded.documents:
-        digest.update(f"{doc.source}\0{doc.content_sha256}\0{doc.format}\0{doc.url}\n".encode())
-    for reject in decoded.rejects:
-        digest.update(f"{reject.source}\0{reject.reason}\n".encode())
+    for path in parameters["files"]:
+        digest.update(f"{path}\0{_content_hash(Path(path))}\n".encode())
     return f"presswash-clean-{digest.hexdigest()}"
+
+
+def _content_hash(path: Path) -> str:
+    """xxh3-128 of a file's bytes, or why it is not read (the task rejects it with that
+    reason; once readable, its key changes). Never opens what is not a regular file: a FIFO
+    would block."""
+    content = xxhash.xxh3_128()
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return "not a regular file"
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                content.update(chunk)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}"
+    return content.hexdigest()
