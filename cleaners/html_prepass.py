@@ -71,6 +71,7 @@ _WORD_KINDS: dict[str, tuple[str, ...]] = {
         "alsoread",
         "outbrain",
         "taboola",
+        "postlist",
     ),
     "widget": (
         "share",
@@ -101,6 +102,7 @@ _WORD_KINDS: dict[str, tuple[str, ...]] = {
         "aboutauthor",
         "cookie",
         "consent",
+        "rating",
     ),
     "credit": ("byline",),
     "navigation": (

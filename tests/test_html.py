@@ -155,6 +155,14 @@ def test_date_line_above_the_article_or_metadata_date(meta, inside, expected):
         ('<section class="postCta"><a href="/x">{}</a></section>', "Start your trial", "widget"),
         ('<div class="popup-overlay"><p>{}</p></div>', "Before you go: ten tips inside", "widget"),
         ('<div id="exitModal"><p>{}</p></div>', "Wait! Claim your discount", "widget"),
+        ('<div class="rmp-rating-widget"><p>{}</p></div>', "How useful was this post?", "widget"),
+        ('<div id="star_rating"><span>{}</span></div>', "Rated 4.5 out of 5 by readers", "widget"),
+        (
+            '<div class="post-list"><h3><a href="/x">{}</a></h3></div>',
+            "Dam rules change",
+            "sidebar",
+        ),
+        ('<ul class="postList"><li><p>{}</p></li></ul>', "Storm closes the valley road", "sidebar"),
     ],
 )
 def test_chrome_found_by_generic_names(chrome, text, kind):
@@ -189,6 +197,23 @@ def test_prose_mentioning_share_or_newsletter_stays(negatives):
     assert any("monthly newsletter" in p for p in negatives.paragraphs)
 
 
+RATING = "The water board kept its credit rating, the agency said on Monday."
+POST_LIST = "The list of towns on the new pipeline, as the board posted it, is below."
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        (f'<p class="rating-note">{RATING}</p>', RATING),
+        (f'<div class="post-list-intro"><p>{POST_LIST}</p></div>', POST_LIST),
+    ],
+)
+def test_article_paragraph_named_like_chrome_but_holding_the_text_stays(markup, text):
+    """A paragraph the article needs stays when it is most of the page's text."""
+    html = f"<html><body><h1>Reservoir full</h1>{markup}</body></html>"
+    assert text in clean_html(html).text
+
+
 def test_heading_with_anchor_id_stays(negatives):
     index = negatives.paragraphs.index("Social media and the waiting list")
     assert index in negatives.headings
@@ -212,6 +237,8 @@ def test_article_wrapper_named_for_chrome_keeps_its_text(wrapper):
         ("p", 'id="promotional"'),
         ("div", 'class="octagon-frame"'),
         ("p", 'class="modality-note"'),
+        ("div", 'class="ratings-explained"'),
+        ("div", 'class="post-listing"'),
     ],
 )
 def test_class_words_match_whole_words_only(tag, attribute):
