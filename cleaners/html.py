@@ -42,7 +42,13 @@ from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from .article import Article, Block, Hints, Removal
 from .decode import RejectInput, decode
-from .html_prepass import Finding, find_boilerplate, reveal_collapsed, shield_prose
+from .html_prepass import (
+    Finding,
+    find_boilerplate,
+    mark_article_body,
+    reveal_collapsed,
+    shield_prose,
+)
 from .normalize import detection_key, fold_ws, normalize_document
 from .rules.dates import header_date
 from .text import clean_blocks, make_block
@@ -136,6 +142,7 @@ def extract_page(
         element.drop_tree()
     if prepass:
         shield_prose(tree)
+        mark_article_body(tree)
     return ExtractedPage(extract_blocks(tree, url), hints, removed)
 
 

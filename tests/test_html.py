@@ -11,7 +11,12 @@ import pytest
 
 from cleaners.decode import RejectInput
 from cleaners.html import MAX_ELEMENTS, MAX_HTML_CHARS, clean_html, extract_page, parse_html
-from cleaners.html_prepass import attribute_words, find_boilerplate, shield_prose
+from cleaners.html_prepass import (
+    attribute_words,
+    find_boilerplate,
+    mark_article_body,
+    shield_prose,
+)
 from flows.evaluate import HALVES, evaluate, format_report, half_of, word_prf
 
 DATA = Path(__file__).parent / "data" / "html"
@@ -387,6 +392,53 @@ def test_shielded_block_keeps_the_class_naming_the_article_body():
     )
     shield_prose(tree)
     assert tree.find(".//div/div").get("class") == "x-widget-theme-post-content"
+
+
+STEPS = ("Close the valves on the inlet pipes.", "Open the spillway gates one by one.")
+
+
+@pytest.mark.parametrize(
+    "container",
+    [
+        '<div class="wrap"><div class="blog_content">{}</div></div>',
+        '<section class="sec-11"><div class="w-richtext">{}</div></section>',
+        '<div id="x"><div><div class="col">{}</div></div></div>',
+    ],
+)
+def test_article_list_kept_when_the_container_has_no_name_the_extractor_knows(container):
+    """Without an article container it knows, the extractor takes loose paragraphs and
+    drops the article's lists; the container is named for it."""
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2])
+    body += "<ul>" + "".join(f"<li>{s}</li>" for s in STEPS) + "</ul>"
+    body += "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:])
+    html = (
+        "<html><head><title>Reservoir</title></head><body><div class='top'><a href='/'>Home"
+        f"</a></div>{container.format(body)}<div class='bottom'><p>Contact us</p></div>"
+        "</body></html>"
+    )
+    got = clean_html(html)
+    assert all(step in got.paragraphs for step in STEPS)
+    assert all(p in got.paragraphs for p in PARAGRAPHS)
+
+
+@pytest.mark.parametrize(
+    ("page_body", "marked"),
+    [
+        # the extractor has a container already: an article, main, or a content name
+        ("<article><div><p>{0}</p><p>{1}</p></div></article>", False),
+        ("<main><div><p>{0}</p><p>{1}</p></div></main>", False),
+        ('<div class="entry-content"><div><p>{0}</p><p>{1}</p></div></div>', False),
+        # paragraphs spread over the page: no block holds most of them
+        ("<div><p>{0}</p></div><div><p>{1}</p></div>", False),
+        # the deepest block holding them is named
+        ("<div><section><p>{0}</p><p>{1}</p></section><p>x</p></div>", True),
+    ],
+)
+def test_article_body_named_only_when_the_extractor_has_none(page_body, marked):
+    tree = parse_html(f"<html><body>{page_body.format(*PARAGRAPHS)}</body></html>")
+    mark_article_body(tree)
+    named = tree.xpath("//*[@itemprop='articleBody']")
+    assert [e.tag for e in named] == (["section"] if marked else [])
 
 
 # ------------------------------------------------------------------------ bounds
