@@ -50,7 +50,7 @@ from .html_prepass import (
     shield_prose,
 )
 from .normalize import detection_key, fold_ws, normalize_document
-from .rules.dates import header_date
+from .rules.dates import PROSE_WORDS, dateline_rule, header_date, parse_date
 from .text import clean_blocks, make_block
 
 #: Largest page accepted, in characters. News pages are well under 2 MB; extraction time
@@ -77,6 +77,10 @@ _ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
 )
 #: trafilatura's limit on the length of a byline.
 _BYLINE_CHARS = 120
+#: Longest text taken for a date line shown on the page.
+_DATE_LINE_CHARS = 80
+#: Elements whose text is not shown.
+_NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "title", "option"})
 #: trafilatura's inline elements (formatting, links): their text runs on without a space.
 _INLINE_TAGS = frozenset({"hi", "ref", "del", "span"})
 
@@ -135,6 +139,8 @@ def extract_page(
         if not finding.metadata_evidence:
             finding.drop()
     hints = page_metadata(tree, url)
+    if hints.published is None:
+        hints.published = shown_date(tree)
     for finding in found:
         if finding.metadata_evidence:
             finding.drop()
@@ -215,6 +221,28 @@ def page_metadata(tree: HtmlElement, url: str | None) -> Hints:
         published=_iso_date(date),
         authors=authors,
     )
+
+
+def shown_date(tree: HtmlElement) -> dt.date | None:
+    """The first date shown on the page above the article's first paragraph of prose.
+
+    Pages without a date in their markup mostly show one by the byline; a date under the
+    article's start belongs to something else (a comment, a teaser, a review note).
+    """
+    body = tree.find("body")
+    if body is None:
+        return None
+    for element in body.iter():
+        if element.tag == "p" and len(element.text_content().split()) >= PROSE_WORDS:
+            return None
+        if len(element) or not element.text or element.tag in _NOT_SHOWN:
+            continue
+        text = element.text.strip()
+        if len(text) <= _DATE_LINE_CHARS and dateline_rule(detection_key(text)):
+            day = parse_date(text)
+            if day is not None:
+                return day
+    return None
 
 
 def _byline(tree: HtmlElement) -> str | None:

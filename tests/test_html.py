@@ -136,6 +136,38 @@ def test_date_line_above_the_article_or_metadata_date(meta, inside, expected):
     assert clean_html(html).published.isoformat() == expected
 
 
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        ('<div class="byline"><span>Jo Reyes</span><span>March 9, 2024</span></div>', "2024-03-09"),
+        ("<p>Updated: 12 Feb 2025 10:30</p>", "2025-02-12"),
+        ('<div class="meta"><time>2023-11-05</time> · 4 min read</div>', "2023-11-05"),
+        # a relative date gives no day; the next date line does
+        ("<span>3 days ago</span><span>Posted Jan 7, 2024</span>", "2024-01-07"),
+    ],
+)
+def test_date_shown_above_the_article_when_the_markup_has_none(shown, expected):
+    title = "Reservoir reaches six-year high after wet winter"
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = f"<html><body><h1>{title}</h1>{shown}<div>{body}</div></body></html>"
+    assert clean_html(html).published.isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    "late",
+    [
+        # under the first paragraph: a comment's date, not the article's
+        '{0}<div class="reply"><span>March 9, 2024</span></div>{1}',
+        # a date inside a sentence is not a date line
+        "<p>The board met on March 9, 2024 to vote.</p>{0}{1}",
+    ],
+)
+def test_no_date_taken_from_under_the_article_or_from_a_sentence(late):
+    body = late.format(*(f"<p>{p}</p>" for p in PARAGRAPHS[:2]))
+    html = f"<html><body><h1>Reservoir full</h1>{body}</body></html>"
+    assert clean_html(html).published is None
+
+
 # ------------------------------------------------------------------------ naming variants
 
 
