@@ -6,8 +6,11 @@ Steps, on one lxml parse of the page:
    elements out, each recorded as a Removal;
 2. metadata (title, authors, date, site) from trafilatura, read while bylines and author
    boxes are still in (they are evidence for metadata, not body text), then those go too;
-3. prose that trafilatura would discard for a word inside a class name is shielded from
-   that test (:func:`.html_prepass.shield_prose`);
+   a page whose markup gives no date is dated by the first date shown above the article;
+3. hints for trafilatura: prose it would discard for a word inside a class name is
+   shielded from that test, and the article's container is named for it when none of its
+   container names fit (:func:`.html_prepass.shield_prose`,
+   :func:`.html_prepass.mark_article_body`);
 4. trafilatura's main-text extraction on what is left, read back as blocks: its ``<head>``
    elements become headings; its paragraphs, list items, quotes and tables become blocks;
 5. :func:`.text.clean_blocks`, the rules shared with the text path.
@@ -127,7 +130,7 @@ def extract_page(
     tree: HtmlElement, url: str | None = None, *, prepass: bool = True
 ) -> ExtractedPage:
     """Steps 1-4 on a parsed page (``tree`` is changed). ``prepass=False`` skips the pre-pass
-    and the shield, to measure what they add."""
+    and the hints of step 3, to measure what they add."""
     found: list[Finding] = []
     if prepass:
         reveal_collapsed(tree)

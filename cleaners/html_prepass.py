@@ -10,7 +10,8 @@ Class words are a weak signal: an article wrapper may well be called ``share-ena
 paragraph text (:data:`MAX_TEXT_SHARE`): a wrapper of the article itself always stays.
 
 The extractor has a class-word test of its own, which matches words anywhere in a name;
-:func:`shield_prose` keeps it off prose the pre-pass has left in.
+:func:`shield_prose` keeps it off prose the pre-pass has left in. And where none of the
+extractor's names for an article container fit, :func:`mark_article_body` names one.
 """
 
 from __future__ import annotations
