@@ -97,9 +97,9 @@ class _MemoryIndex:
             for owner, start, count in zip(owners, starts, counts, strict=True):
                 candidates[banded[owner]] = found[start : start + count]
         links: dict[str, str] = {}
-        for i, (key, group, sig) in enumerate(items):
-            found_rows = candidates.get(i)
-            original = choose(group, sig, [self._entry(row) for row in found_rows or ()])
+        for i, rows_found in candidates.items():  # in item order: roots of earlier items first
+            key, group, sig = items[i]
+            original = choose(group, sig, [self._entry(row) for row in rows_found])
             if original is not None:
                 links[key] = self._roots[rows[i]] = original
         return links
@@ -190,7 +190,7 @@ class _RedisIndex:
         links: dict[str, str] = {}
         for key, group, sig in items:
             entries = self.candidates(sig) if not sig.empty else []
-            original = choose(group, sig, entries)
+            original = choose(group, sig, entries) if entries else None
             if original is not None:
                 links[key] = original
             self.add_many([Entry(key, group, original or key, sig)])
@@ -239,7 +239,8 @@ class MinHashIndex:
 
         ``choose(group, signature, candidates)`` sees the entries sharing a band with the
         item, among those indexed before it (earlier items of the same call included), and
-        returns the root to link the item to, or None to make the item its own root. Keys
+        returns the root to link the item to, or None to make the item its own root. It is
+        not called for an item without candidates, which is its own root. Keys
         already indexed, and repeats of a key, are skipped.
         """
         batch: dict[str, Item] = {}
