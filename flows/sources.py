@@ -257,8 +257,7 @@ def _read_warc(path: Path, cap: int) -> Iterator[RawDoc | Reject]:
         if not _looks_like_warc(handle):
             yield Reject(source, "not a WARC file")
             return
-        compressed = handle.read(2) == b"\x1f\x8b"
-        handle.seek(0)
+        compressed = _gzipped(handle)
         records = ArchiveIterator(handle)
         end = offset = 0
         try:
@@ -282,20 +281,24 @@ def _read_warc(path: Path, cap: int) -> Iterator[RawDoc | Reject]:
             yield Reject(source, f"truncated or corrupt record at offset {end}")
 
 
-def _looks_like_warc(handle: BinaryIO) -> bool:
-    """Whether the file starts with a WARC header, gzipped or not (and rewind it)."""
+def _gzipped(handle: BinaryIO) -> bool:
+    """Whether the file starts with the gzip magic (and rewind it)."""
     head = handle.read(2)
     handle.seek(0)
-    if head == b"\x1f\x8b":
+    return head == b"\x1f\x8b"
+
+
+def _looks_like_warc(handle: BinaryIO) -> bool:
+    """Whether the file starts with a WARC header, gzipped or not (and rewind it)."""
+    if _gzipped(handle):
         with gzip.GzipFile(fileobj=handle) as inflated:
             try:
                 head = inflated.read(5)
             except (gzip.BadGzipFile, EOFError, zlib.error):
                 head = b""
-        handle.seek(0)
     else:
         head = handle.read(5)
-        handle.seek(0)
+    handle.seek(0)
     return head == b"WARC/"
 
 
