@@ -94,8 +94,9 @@ def _verify(signature: Signature, entries: list[Entry], policy: ArticlePolicy) -
 class ArticleIndex:
     """Articles seen so far, in memory or shared through Redis (``redis_config``).
 
-    ``add`` and ``query`` are the parts; ``link`` is the usual call: it queries, records the
-    root and adds, one article after the other, so a batch also links within itself.
+    ``link`` is the usual call: it searches a whole batch at once, records each copy's root
+    and adds the batch, and an article also links to one before it in the same batch.
+    ``add``/``add_many`` restore articles of earlier runs; ``query`` is a one-off lookup.
     """
 
     def __init__(
