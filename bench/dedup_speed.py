@@ -8,11 +8,12 @@ frequencies, 300-700 words), one in ten replaced by a 3%-edited copy of an earli
 that candidates are found and verified. Each chunk of 1,000 is linked in one
 ``ArticleIndex.link`` call, as the flow links a batch (candidate search, verification and
 adding: ``link/s``); ``query/s`` is then one-article lookups against the full index. Each
-size runs in a fresh process, so its peak RSS (``ru_maxrss``) is its own; texts are generated, signed and linked in chunks and then dropped,
-so the memory growth is the index plus the kept signatures. Per-size rates that stay flat as
-the index grows show linear total cost; Python's cyclic garbage collector, which rescans the
-growing index, is what bends them, and ``--freeze`` (``gc.freeze()`` after each chunk, as a
-long-lived worker would) shows the cost without it. Then :func:`signatures` (one
+size runs in a fresh process, so its peak RSS (``ru_maxrss``) is its own; texts are
+generated, signed and linked in chunks and then dropped, so the memory growth is the index
+plus the kept signatures. Rates that stay flat as the index grows would show linear total
+cost; ``link/s`` falls slowly (each search looks up its bands in sorted runs that grow with
+the index), and ``--freeze`` (``gc.freeze()`` after each chunk, as the flow does) shows how
+little of that is Python's cyclic garbage collector. Then :func:`signatures` (one
 ``MinHash.bulk`` call, xxhash) against a per-shingle ``MinHash.update`` loop on the same
 texts, and signatures/s by article length. Rates are per CPU second of this process
 (``time.process_time``), so other work on a shared machine does not count against them.
