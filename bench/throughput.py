@@ -233,6 +233,10 @@ def _cleaned(_args: tuple[Any, ...], result: Any) -> int:
     return len(result.docs) + len(result.rejects)
 
 
+def _packed(args: tuple[Any, ...], _result: Any) -> int:
+    return _cleaned((), args[0])
+
+
 def _deduped(args: tuple[Any, ...], _result: Any) -> int:
     return len(args[1].docs)
 
@@ -271,6 +275,8 @@ def install_timers(log_dir: str, worker: bool = False) -> None:
         (flows.steps, "clean_text", "clean_text", None),
         (flows.steps, "signatures_with_parts", "signatures", None),
         (flows.steps, "clean_batch", "clean task", _cleaned),
+        (flows.steps, "pack", "pack", _packed),
+        (flows.steps, "unpack", "unpack", _cleaned),
         (flows.dedup_step.Deduplicator, "process", "dedup task", _deduped),
         (flows.ingest, "_deduplicator", "flow set-up", _one),
         (flows.ingest, "_record_start", "flow set-up", _one),
@@ -338,6 +344,7 @@ def stage_table(records: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
         "rest of clean task": combine(
             "clean task", minus=("clean_text", "clean_html", "signatures")
         ),
+        "hand-over (pack, unpack)": combine("pack", plus=("unpack",)),
         "dedup": raw["dedup task"],
         "load": raw["load task"],
         "flow set-up": raw["flow set-up"],

@@ -53,14 +53,14 @@ def discover_inputs(paths: list[str], db: str, inbox: bool, lock_wait: float) ->
     retries=2,
     retry_delay_seconds=1,
 )
-def clean(files: list[Path]) -> steps.Cleaned:
+def clean(files: list[Path]) -> bytes:
     """Read, decode, clean and sign a batch of files in one task run: the documents never
     travel through the flow process before they are cleaned, and each task run costs Prefect
-    a tenth of a second or so of its own."""
+    a tenth of a second or so of its own. Returns the batch packed (:func:`steps.pack`)."""
     decoded = steps.decode_batch(read(files))
     cleaned = steps.clean_batch(decoded.documents)
     cleaned.rejects[:0] = decoded.rejects
-    return cleaned
+    return steps.pack(cleaned)
 
 
 @task(name="dedup", cache_policy=NO_CACHE)
@@ -140,16 +140,16 @@ def _cleaned_batches(
     Keeps ``2 x workers`` batches submitted so every worker stays busy while the flow lands,
     without holding the whole input in memory.
     """
-    window: deque[tuple[list[Path], PrefectFuture[steps.Cleaned]]] = deque()
+    window: deque[tuple[list[Path], PrefectFuture[bytes]]] = deque()
     depth = max(2, 2 * settings.dask_workers)
     for chunk in _chunks(files, settings.batch_size):
         window.append((chunk, clean.submit(chunk)))
         if len(window) >= depth:
             chunk_done, future = window.popleft()
-            yield chunk_done, future.result()
+            yield chunk_done, steps.unpack(future.result())
     while window:
         chunk_done, future = window.popleft()
-        yield chunk_done, future.result()
+        yield chunk_done, steps.unpack(future.result())
 
 
 def _chunks(items: Sequence[Path], size: int) -> Iterator[list[Path]]:

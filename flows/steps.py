@@ -7,6 +7,7 @@ document becomes a reject with a reason and the rest of the batch goes on.
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -65,6 +66,26 @@ class CleanedDoc:
 class Cleaned:
     docs: list[CleanedDoc] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+
+
+def pack(cleaned: Cleaned) -> bytes:
+    """A cleaned batch as one pickle, to travel from a worker to the flow.
+
+    A task's result is pickled by the process pool, unpickled twice in the flow (Prefect's
+    ``_UnpicklingFuture`` unpickles once in a done-callback to look for errors, then again
+    in ``result()``) and pickled once more when it is persisted for the cache. Handed over
+    as bytes, each of those is a copy of one buffer, and the batch's objects are built once,
+    by :func:`unpack` in the flow.
+    """
+    return pickle.dumps(cleaned, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(blob: bytes) -> Cleaned:
+    """The batch :func:`pack` made."""
+    cleaned = pickle.loads(blob)
+    if not isinstance(cleaned, Cleaned):
+        raise TypeError(f"expected a packed Cleaned batch, got {type(cleaned).__name__}")
+    return cleaned
 
 
 def decode_batch(items: Iterable[RawDoc | Reject]) -> Decoded:
