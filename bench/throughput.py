@@ -264,6 +264,7 @@ def install_timers(log_dir: str, worker: bool = False) -> None:
     import flows.ingest
     import flows.sources
     import flows.steps
+    import warehouse
 
     _log[:] = [Path(log_dir) / f"{os.getpid()}-{threading.get_ident()}.jsonl"]
     targets: list[tuple[Any, str, str, Count | None]] = [
@@ -282,6 +283,7 @@ def install_timers(log_dir: str, worker: bool = False) -> None:
         (flows.ingest, "_record_start", "flow set-up", _one),
         (flows.ingest, "_record_finish", "flow set-up", _one),
         (flows.ingest.land, "fn", "load task", _landed),
+        (warehouse.Writer, "release", "release", _one),
         (flows.ingest.discover_inputs, "fn", "discover", _discovered),
     ]
     for owner, name, stage, count in targets:
@@ -289,7 +291,7 @@ def install_timers(log_dir: str, worker: bool = False) -> None:
         if not isinstance(fn, _Timer):
             # DuckDB works in threads of its own: landing is charged the whole process's CPU
             # (with the process runner, only Prefect's mostly idle threads run beside it).
-            clock = time.process_time if stage == "load task" else time.thread_time
+            clock = time.process_time if stage in ("load task", "release") else time.thread_time
             setattr(owner, name, _Timer(fn, stage, count, clock=clock))
     if worker:
         import prefect.utilities.callables as calls
@@ -346,7 +348,7 @@ def stage_table(records: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
         ),
         "hand-over (pack, unpack)": combine("pack", plus=("unpack",)),
         "dedup": raw["dedup task"],
-        "load": raw["load task"],
+        "load": combine("load task", plus=("release",)),
         "flow set-up": raw["flow set-up"],
     }
     stages["clean (rules)"][0] += raw["clean_html"][0]

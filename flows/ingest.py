@@ -16,7 +16,7 @@ import gc
 import sys
 import uuid
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from prefect import flow, runtime, task
@@ -38,10 +38,10 @@ BATCH_BYTES = 8 * 1024 * 1024
 
 
 @task(name="discover", cache_policy=NO_CACHE)
-def discover_inputs(paths: list[str], db: str, inbox: bool, lock_wait: float) -> Discovery:
+def discover_inputs(paths: list[str], writer: warehouse.Writer, inbox: bool) -> Discovery:
     found = discover(paths)
     if inbox:
-        found.files = _new_inbox_files(found.files, db, lock_wait)
+        found.files = _new_inbox_files(found.files, writer)
     return found
 
 
@@ -70,8 +70,8 @@ def dedup(deduplicator: Deduplicator, cleaned: steps.Cleaned, run_id: str) -> De
 
 
 @task(name="land", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def land(db: str, batch: warehouse.Batch, lock_wait: float) -> warehouse.LandResult:
-    with warehouse.open_warehouse(db, wait_seconds=lock_wait) as con:
+def land(writer: warehouse.Writer, batch: warehouse.Batch) -> warehouse.LandResult:
+    with writer.session() as con:
         return warehouse.land(con, batch)
 
 
@@ -92,15 +92,16 @@ def ingest(
     paths = list(paths or settings.inputs)
     run_id = str(runtime.flow_run.id or uuid.uuid4())
     run = RunReport(run_id=run_id, db=db)
-    _record_start(db, run_id, settings.lock_wait)
+    writer = warehouse.Writer(db, wait_seconds=settings.lock_wait)
+    _record_start(writer, run_id)
     status = "failed"
     try:
-        discovery = discover_inputs(paths, db, inbox, settings.lock_wait)
+        discovery = discover_inputs(paths, quote(writer), inbox)
         if discovery.rejects:
             rows = [{"source": r.source, "reason": r.reason} for r in discovery.rejects]
-            land(db, warehouse.Batch(run_id=run_id, rejects=rows), settings.lock_wait)
+            land(quote(writer), warehouse.Batch(run_id=run_id, rejects=rows))
             run.add_rejects(discovery.rejects)
-        deduplicator = _deduplicator(db, settings)
+        deduplicator = _deduplicator(writer, settings)
         # What exists now (Prefect's and our modules, the indexes restored from earlier
         # runs) lives for the whole run: keep it out of the collector's full passes, which
         # otherwise took a few seconds per 10,000 articles. Batches stay collectable: they
@@ -109,14 +110,14 @@ def ingest(
         gc.freeze()
         display = progress.current()
         display.start(len(discovery.files))
-        for files, cleaned in _cleaned_batches(discovery.files, settings):
+        for files, cleaned in _cleaned_batches(discovery.files, settings, writer.release):
             # quote(): Prefect would otherwise walk every row of a batch (and the indexes)
             # looking for futures, which costs more than the dedup itself.
             deduped = dedup(quote(deduplicator), quote(cleaned), run_id)
             if inbox:
                 deduped.batch.inbox_files = [_file_row(f) for f in files]
             before = (run.landed, run.duplicates, run.rejected)
-            run.add_batch(deduped, land(db, quote(deduped.batch), settings.lock_wait))
+            run.add_batch(deduped, land(quote(writer), quote(deduped.batch)))
             display.batch(
                 files=len(files),
                 landed=run.landed - before[0],
@@ -127,29 +128,45 @@ def ingest(
         status = "ok"
     finally:
         gc.unfreeze()
-        _record_finish(run, status, settings.lock_wait)
+        _record_finish(writer, run, status)
+        writer.release()
     run_report.publish(run)
     return run
 
 
 def _cleaned_batches(
-    files: Sequence[Path], settings: Settings
+    files: Sequence[Path], settings: Settings, idle: Callable[[], None]
 ) -> Iterator[tuple[list[Path], steps.Cleaned]]:
     """Cleaned batches in input order, with a bounded number of batches in flight.
 
     Keeps ``2 x workers`` batches submitted so every worker stays busy while the flow lands,
-    without holding the whole input in memory.
+    without holding the whole input in memory. Calls ``idle`` before waiting for a batch
+    that is not ready yet.
     """
     window: deque[tuple[list[Path], PrefectFuture[bytes]]] = deque()
     depth = max(2, 2 * settings.dask_workers)
     for chunk in _chunks(files, settings.batch_size):
         window.append((chunk, clean.submit(chunk)))
         if len(window) >= depth:
-            chunk_done, future = window.popleft()
-            yield chunk_done, steps.unpack(future.result())
+            yield _next_cleaned(window, idle)
     while window:
-        chunk_done, future = window.popleft()
-        yield chunk_done, steps.unpack(future.result())
+        yield _next_cleaned(window, idle)
+
+
+def _next_cleaned(
+    window: deque[tuple[list[Path], PrefectFuture[bytes]]], idle: Callable[[], None]
+) -> tuple[list[Path], steps.Cleaned]:
+    chunk, future = window.popleft()
+    if not _ready(future):
+        idle()
+    return chunk, steps.unpack(future.result())
+
+
+def _ready(future: PrefectFuture[bytes]) -> bool:
+    """Whether the batch is done, asked of the task runner's own future (``future.state``
+    would be a call to the Prefect API)."""
+    wrapped = getattr(future, "wrapped_future", None)
+    return wrapped is not None and wrapped.done()
 
 
 def _chunks(items: Sequence[Path], size: int) -> Iterator[list[Path]]:
@@ -178,7 +195,7 @@ def _file_row(path: Path) -> dict[str, object]:
     return {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
-def _new_inbox_files(files: list[Path], db: str, lock_wait: float) -> list[Path]:
+def _new_inbox_files(files: list[Path], writer: warehouse.Writer) -> list[Path]:
     keys = {}
     for path in files:
         try:
@@ -187,27 +204,27 @@ def _new_inbox_files(files: list[Path], db: str, lock_wait: float) -> list[Path]
             keys[path] = None  # let the read step reject it with the OS's reason
             continue
         keys[path] = (row["path"], row["size"], row["mtime_ns"])
-    with warehouse.open_warehouse(db, wait_seconds=lock_wait) as con:
+    with writer.session() as con:
         done = warehouse.processed_files(con, [k for k in keys.values() if k])
     return [path for path, key in keys.items() if key not in done]
 
 
-def _deduplicator(db: str, settings: Settings) -> Deduplicator:
+def _deduplicator(writer: warehouse.Writer, settings: Settings) -> Deduplicator:
     redis = redis_config(settings.redis_url) if settings.redis_url else None
-    with warehouse.open_warehouse(db, read_only=False, wait_seconds=settings.lock_wait) as con:
+    with writer.session() as con:
         resign_stale(con)
         return Deduplicator.from_warehouse(
             con, min_site_articles=settings.min_site_articles, redis=redis
         )
 
 
-def _record_start(db: str, run_id: str, lock_wait: float) -> None:
-    with warehouse.open_warehouse(db, wait_seconds=lock_wait) as con:
+def _record_start(writer: warehouse.Writer, run_id: str) -> None:
+    with writer.session() as con:
         warehouse.start_run(con, run_id, started_at=_now(), inputs=0)
 
 
-def _record_finish(run: RunReport, status: str, lock_wait: float) -> None:
-    with warehouse.open_warehouse(run.db, wait_seconds=lock_wait) as con:
+def _record_finish(writer: warehouse.Writer, run: RunReport, status: str) -> None:
+    with writer.session() as con:
         warehouse.finish_run(
             con,
             run.run_id,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +19,7 @@ from warehouse import (
     Batch,
     SchemaVersionError,
     WarehouseLocked,
+    Writer,
     article_detail,
     finish_run,
     land,
@@ -26,6 +29,7 @@ from warehouse import (
     start_run,
     stats,
 )
+from warehouse.connection import waiting_marker
 from warehouse.migrations import discover
 
 PACKAGE_MIGRATIONS = Path(__file__).parents[1] / "warehouse" / "migrations"
@@ -280,6 +284,37 @@ def test_lock_is_waited_out_when_the_other_process_lets_go(tmp_path: Path) -> No
     assert len(opened) == 1 and isinstance(opened[0], duckdb.DuckDBPyConnection)
     assert versions(opened[0]) == [m.version for m in discover()]
     opened[0].close()
+
+
+_READER = (
+    "import sys, warehouse; c = warehouse.open_warehouse(sys.argv[1], read_only=True,"
+    " wait_seconds=20); print(c.execute('SELECT count(*) FROM runs').fetchone()[0]); c.close()"
+)
+
+
+def test_writer_keeps_its_connection_until_another_process_waits(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    writer = Writer(path, wait_seconds=5)
+    with writer.session() as first:
+        pass
+    with writer.session() as again:
+        assert again is first  # no reopen (and no checkpoint) between sessions
+    reader = subprocess.Popen(
+        [sys.executable, "-c", _READER, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 30
+    while reader.poll() is None and time.monotonic() < deadline:
+        with writer.session() as con:  # the ingest's batches go on meanwhile
+            con.execute("SELECT 1")
+        time.sleep(0.05)
+    out, _ = reader.communicate(timeout=5)
+    assert reader.returncode == 0 and out.strip() == "0"
+    assert not waiting_marker(path).exists()
+    with writer.session() as con:  # and the writer takes the file back
+        start_run(con, "r1", started_at=dt.datetime(2024, 1, 1), inputs=0)
+    writer.release()
+    with open_warehouse(path, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM runs").fetchone() == (1,)
 
 
 # -- landing -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from warehouse.queries import (
     stats,
 )
 from warehouse.runs import finish_run, start_run
+from warehouse.writer import Writer
 
 __all__ = [
     "ArticleDetail",
@@ -25,6 +26,7 @@ __all__ = [
     "WarehouseError",
     "WarehouseLocked",
     "WarehouseStats",
+    "Writer",
     "article_detail",
     "dedup_state",
     "finish_run",

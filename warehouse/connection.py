@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -16,6 +17,9 @@ from warehouse.migrations import check_current, discover, migrate
 _LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
 _FIRST_DELAY = 0.05
 _MAX_DELAY = 1.0
+#: A waiting marker younger than this belongs to a process still waiting (it retries at
+#: least every ``_MAX_DELAY`` seconds).
+WAITING_FRESH = 2 * _MAX_DELAY
 
 
 def open_warehouse(
@@ -53,20 +57,52 @@ def open_warehouse(
     return con
 
 
+def waiting_marker(path: Path) -> Path:
+    """The file a process waiting for ``path``'s lock touches while it waits, so that a
+    holder that keeps its connection between batches (:class:`warehouse.Writer`) knows to
+    let go."""
+    return path.with_name(path.name + ".waiting")
+
+
+def someone_waits(path: Path) -> bool:
+    """Whether another process has waited for ``path``'s lock within the last
+    :data:`WAITING_FRESH` seconds (a waiter touches the marker at every retry)."""
+    try:
+        return time.time() - waiting_marker(path).stat().st_mtime < WAITING_FRESH
+    except OSError:
+        return False
+
+
 def _connect(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_seconds
     delay = _FIRST_DELAY
+    waited = False
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as error:
             message = str(error)
             if "lock" not in message.lower():
                 raise
+            waited = True
+            with contextlib.suppress(OSError):  # e.g. a reader in a read-only directory
+                waiting_marker(path).touch()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                _withdraw(path)
                 holder = _LOCK_HOLDER.search(message)
                 pid = int(holder[1]) if holder else None
                 raise WarehouseLocked(path, wait_seconds, pid) from error
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, _MAX_DELAY)
+        else:
+            if waited:
+                _withdraw(path)
+            return con
+
+
+def _withdraw(path: Path) -> None:
+    """Remove the waiting marker: this process waits no more (another waiter, if any,
+    touches it again at its next retry)."""
+    with contextlib.suppress(OSError):
+        waiting_marker(path).unlink(missing_ok=True)

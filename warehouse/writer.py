@@ -1,0 +1,67 @@
+"""The ingest's one read-write connection, kept from batch to batch while nobody else wants
+the file.
+
+Opening the warehouse for each batch made every batch pay for DuckDB's checkpoint on close
+(0.1-1 s, growing with the file) and for the migration check on open. Kept open, the
+connection holds DuckDB's file lock, which would lock out an analyst's query or a second run
+for the whole ingest; so the writer lets go after a session when another process is waiting
+(it announces itself, see :func:`warehouse.connection.someone_waits`), and the flow lets go
+whenever it is about to sit idle waiting for its workers.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from warehouse.connection import WAITING_FRESH, open_warehouse, someone_waits, waiting_marker
+
+#: WAL size at which DuckDB checkpoints while the connection stays open (its default is
+#: 16 MiB, a checkpoint every batch or two, each rewriting the tables' last row groups).
+CHECKPOINT_THRESHOLD = "256MiB"
+
+
+class Writer:
+    """Sessions on one read-write connection to the warehouse at ``path``; ``wait_seconds``
+    is how long an open waits for another process's lock."""
+
+    def __init__(self, path: str | os.PathLike[str], *, wait_seconds: float) -> None:
+        self.path = Path(path)
+        self.wait_seconds = wait_seconds
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    @contextmanager
+    def session(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The connection, opened if needed. Afterwards it stays open unless another process
+        is waiting for the file; after an error it is closed (a retry starts afresh)."""
+        if self._con is None:
+            self._con = open_warehouse(self.path, wait_seconds=self.wait_seconds)
+            self._con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
+        try:
+            yield self._con
+        except BaseException:
+            self.release()
+            raise
+        if someone_waits(self.path):
+            self.release()
+            _let_in(self.path)
+
+    def release(self) -> None:
+        """Close the connection (DuckDB checkpoints then) so other processes can open the
+        file; the next session opens it again."""
+        if self._con is not None:
+            con, self._con = self._con, None
+            con.close()
+
+
+def _let_in(path: Path) -> None:
+    """Give a waiting process the time to take the lock: until it withdraws its marker, or
+    for as long as it may sleep between two tries."""
+    deadline = time.monotonic() + WAITING_FRESH
+    while waiting_marker(path).exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
