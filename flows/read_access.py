@@ -1,8 +1,10 @@
 """Opening the warehouse for the read-only commands (query, stats, show, report).
 
-DuckDB refuses even a read-only open while another process holds the file, and an ingest
-holds it for its whole run, so waiting long is rarely worth it: these commands wait a few
-seconds, then answer that the warehouse is busy (exit 3 through the CLI).
+DuckDB refuses even a read-only open while another process holds the file. A running ingest
+lets go after the batch it is landing when it sees a command waiting (see
+:class:`warehouse.Writer`), which takes well under a second or two; other holders (a DuckDB
+session, an older ingest) may keep it for long, so these commands wait a few seconds and
+then answer that the warehouse is busy (exit 3 through the CLI).
 """
 
 from __future__ import annotations
