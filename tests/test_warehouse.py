@@ -29,6 +29,7 @@ from warehouse import (
     start_run,
     stats,
 )
+from warehouse import writer as writer_module
 from warehouse.connection import waiting_marker
 from warehouse.migrations import discover
 
@@ -315,6 +316,20 @@ def test_writer_keeps_its_connection_until_another_process_waits(tmp_path: Path)
     writer.release()
     with open_warehouse(path, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM runs").fetchone() == (1,)
+
+
+def test_writer_lets_go_after_its_longest_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer_module, "MAX_HOLD_SECONDS", 0.0)
+    writer = Writer(tmp_path / "w.duckdb", wait_seconds=5)
+    with writer.session() as first:
+        pass
+    with open_warehouse(tmp_path / "w.duckdb", read_only=True, wait_seconds=0):
+        pass  # the file is free between sessions
+    with writer.session() as second:
+        assert second is not first
+    writer.release()
 
 
 # -- landing -------------------------------------------------------------------------------
