@@ -608,7 +608,8 @@ def print_run(kind: str, size: int, r: dict[str, Any], server_cpu: float) -> Non
 
 
 def _sizes(text: str) -> list[int]:
-    return [int(s) for s in text.split(",") if s.strip()] if text else []
+    """Corpus sizes from ``1000,10000``; a size of 0 (e.g. ``--html-sizes 0``) is no run."""
+    return [int(s) for s in text.split(",") if s.strip() and int(s) > 0] if text else []
 
 
 def main() -> None:
