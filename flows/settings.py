@@ -36,8 +36,9 @@ class Settings:
     batch_size: int = 500
     #: Seconds a run waits for another process to release the warehouse before giving up.
     lock_wait: float = 30.0
-    #: ``threads`` (default) or ``dask``; with ``dask``, ``dask_address`` names a running
-    #: scheduler (``tcp://host:8786``) or, when empty, a local cluster of ``dask_workers``.
+    #: ``threads`` (default), ``processes`` (a pool of ``dask_workers`` processes) or ``dask``;
+    #: with ``dask``, ``dask_address`` names a running scheduler (``tcp://host:8786``) or,
+    #: when empty, a local cluster of ``dask_workers``.
     task_runner: str = "threads"
     #: A passage found in this many articles of one site is that site's chrome (see
     #: ``cleaners.site_repetition``): two articles may honestly share a paragraph, three rarely.
@@ -47,6 +48,10 @@ class Settings:
     redis_url: str = ""
     dask_address: str = ""
     dask_workers: int = 2
+    #: How the ``processes`` runner starts its workers: ``fork``, ``forkserver`` or ``spawn``;
+    #: empty means ``fork`` on Linux (no start-up: workers inherit the flow's imports), else
+    #: ``spawn``.
+    start_method: str = ""
 
 
 def load_settings(cwd: Path | None = None, environ: dict[str, str] | None = None) -> Settings:

@@ -1,7 +1,9 @@
-"""The same inputs through the default thread runner and a two-worker local Dask cluster."""
+"""The same inputs through the default thread runner, a forked process pool and a two-worker
+local Dask cluster; how the process pool starts its workers."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import duckdb
@@ -9,12 +11,10 @@ import hostile
 import pytest
 
 from flows.ingest import ingest
-from flows.runners import task_runner
+from flows.runners import StartMethodProcessPoolTaskRunner, start_method, task_runner
 from flows.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-
-pytestmark = pytest.mark.usefixtures("prefect_server")
 
 SNAPSHOT = {
     "articles": "SELECT * EXCLUDE (run_id, ingested_at) FROM articles ORDER BY article_id",
@@ -29,17 +29,41 @@ def _snapshot(db: Path) -> dict[str, list[tuple]]:
         return {name: con.execute(sql).fetchall() for name, sql in SNAPSHOT.items()}
 
 
-def test_dask_cluster_lands_the_same_rows_as_threads(
+@pytest.mark.usefixtures("prefect_server")
+def test_process_pool_and_dask_cluster_land_the_same_rows_as_threads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PRESSWASH_BATCH_SIZE", "2")  # several batches, so workers share them
     inputs = [str(ROOT / "seeds"), str(hostile.png_file(tmp_path))]
     dbs = {}
-    for name in ("threads", "dask"):
+    for name in ("threads", "processes", "dask"):
         runner = task_runner(Settings(task_runner=name, dask_workers=2))
         dbs[name] = tmp_path / f"{name}.duckdb"
         report = ingest.with_options(task_runner=runner)(inputs, str(dbs[name]))
         assert (report.landed, report.rejected) == (5, 1)
-    threads, dask = _snapshot(dbs["threads"]), _snapshot(dbs["dask"])
+    threads = _snapshot(dbs["threads"])
     assert len(threads["articles"]) == 5
-    assert dask == threads
+    assert _snapshot(dbs["processes"]) == threads
+    assert _snapshot(dbs["dask"]) == threads
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("", "fork" if sys.platform == "linux" else "spawn"),
+        ("forkserver", "forkserver"),
+        ("spawn", "spawn"),
+    ],
+)
+def test_process_pool_starts_workers_by_the_start_method_setting(
+    setting: str, expected: str
+) -> None:
+    runner = task_runner(Settings(task_runner="processes", start_method=setting))
+    assert isinstance(runner, StartMethodProcessPoolTaskRunner)
+    with runner.duplicate() as started:  # Prefect runs each flow with a duplicate
+        assert started._executor._mp_context.get_start_method() == expected
+
+
+def test_an_unknown_start_method_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match=r"start_method must be one of .*'threads'"):
+        start_method(Settings(start_method="threads"))
