@@ -31,7 +31,10 @@ processes here). Reported:
   the time when no task body (nor the flow's own warehouse set-up) was running anywhere;
 * end-to-end inputs/s (per wall second of the flow call; the warm-up excluded) and the same
   past the run's start-up (until the first task body in a worker: the pool's start);
-* peak RSS: the flow process and its workers sampled together (psutil, every 0.2 s), and
+* peak memory: the flow process and its workers sampled together (psutil, every 0.2 s) as
+  summed PSS (pages shared by processes, as a forked worker shares its parent's, are split
+  between them, so counted once in the sum) and summed RSS (shared pages counted in every
+  process), and
   ``ru_maxrss`` of the flow process and of its largest worker;
 * warehouse bytes per 1,000 stored articles.
 
@@ -76,6 +79,9 @@ PARAGRAPHS = (5, 11)
 SENTENCES = (2, 5)
 SAMPLE_SECONDS = 0.2
 MIB = 1024 * 1024
+#: The driver names the Prefect server's process to each run by this variable, so a run counts
+#: the server's CPU during its own flow call only (not during its warm-up).
+SERVER_PID_VARIABLE = "PRESSWASH_BENCH_SERVER_PID"
 
 
 # --- corpora -------------------------------------------------------------------------------
@@ -169,6 +175,23 @@ _lock = threading.Lock()
 _pending: list[dict[str, Any]] = []
 _inner: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
 _log: list[Path] = []
+
+
+def _forget_parent_records() -> None:
+    """In a worker forked from the flow process: start with no records of the parent's, and
+    a lock no thread of the parent can have taken with it."""
+    global _lock
+    _lock = threading.Lock()
+    _pending.clear()
+    _inner.clear()
+
+
+# Hold the lock across fork(), so a worker never starts with records half-written.
+os.register_at_fork(
+    before=lambda: _lock.acquire(),
+    after_in_parent=lambda: _lock.release(),
+    after_in_child=_forget_parent_records,
+)
 
 
 Count = Callable[[tuple[Any, ...], Any], int]
@@ -362,29 +385,39 @@ def stage_table(records: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
 # --- one run (in its own process) ----------------------------------------------------------
 
 
-class RssSampler(threading.Thread):
-    """Peak of the summed RSS of this process and all its descendants."""
+class MemorySampler(threading.Thread):
+    """Peaks of the summed PSS and of the summed RSS of this process and its descendants."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
-        self.peak = 0
+        self.peak_pss = self.peak_rss = 0
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         me = psutil.Process()
         while not self._stop_event.wait(SAMPLE_SECONDS):
-            total = 0
+            pss = rss = 0
             for proc in [me, *me.children(recursive=True)]:
                 try:
-                    total += proc.memory_info().rss
+                    memory = proc.memory_full_info()
                 except psutil.Error:
                     continue
-            self.peak = max(self.peak, total)
+                pss, rss = pss + memory.pss, rss + memory.rss
+            self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
 
-    def stop(self) -> int:
+    def stop(self) -> None:
         self._stop_event.set()
         self.join()
-        return self.peak
+
+
+def _server_process() -> psutil.Process | None:
+    """The Prefect server's process, when the driver named it (``SERVER_PID_VARIABLE``)."""
+    pid = os.environ.get(SERVER_PID_VARIABLE)
+    return psutil.Process(int(pid)) if pid else None
+
+
+def _process_cpu(process: psutil.Process | None) -> float:
+    return sum(process.cpu_times()[:2]) if process else 0.0
 
 
 def _cpu_seconds(who: int) -> float:
@@ -423,17 +456,20 @@ def run_one(corpus: Path, work: Path, warmup: Path) -> dict[str, Any]:
 
     db = work / "bench.duckdb"
     flow = ingest.with_options(task_runner=task_runner(settings, setup))
-    sampler, gc_clock = RssSampler(), GcClock()
+    sampler, gc_clock = MemorySampler(), GcClock()
     sampler.start()
     gc.callbacks.append(gc_clock)
+    server = _server_process()
+    server0 = _process_cpu(server)
     own0, children0 = _cpu_seconds(resource.RUSAGE_SELF), _cpu_seconds(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     report = flow([str(corpus)], str(db))
     wall = time.perf_counter() - start
     own = _cpu_seconds(resource.RUSAGE_SELF) - own0
     children = _cpu_seconds(resource.RUSAGE_CHILDREN) - children0
+    server_cpu = _process_cpu(server) - server0
     gc.callbacks.remove(gc_clock)
-    peak = sampler.stop()
+    sampler.stop()
     _flush()
 
     records = read_timings(log_dir)
@@ -455,10 +491,12 @@ def run_one(corpus: Path, work: Path, warmup: Path) -> dict[str, Any]:
         "flow_body_cpu": sum(r["cpu"] for r in bodies if r["pid"] == here),
         "flow_gc": gc_clock.seconds,
         "worker_cpu": children,
+        "server_cpu": server_cpu,
         "worker_body_cpu": sum(r["cpu"] for r in bodies if r["pid"] != here),
         "worker_run_cpu": sum(r["cpu"] for r in records if r["stage"] == "worker task run"),
         "stages": stage_table(records),
-        "peak_rss": peak,
+        "peak_pss": sampler.peak_pss,
+        "peak_rss": sampler.peak_rss,
         "maxrss_flow": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "maxrss_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
         "warehouse_bytes": sum(p.stat().st_size for p in work.glob("bench.duckdb*")),
@@ -540,7 +578,15 @@ def compare_signatures(dataset: Path, count: int, repeats: int) -> dict[str, flo
 # --- the driver ----------------------------------------------------------------------------
 
 
-def _child(kind: str, size: int, corpus: Path, warmup: Path, args: argparse.Namespace) -> dict:
+def _child(
+    kind: str,
+    size: int,
+    corpus: Path,
+    warmup: Path,
+    args: argparse.Namespace,
+    server_pid: int | None = None,
+) -> dict:
+    """One run in a fresh process; the server's CPU is counted only when its pid is given."""
     work = Path(tempfile.mkdtemp(prefix=f"{kind}-{size}-", dir=args.tmp))
     env = os.environ | {
         "PRESSWASH_TASK_RUNNER": args.runner,
@@ -549,6 +595,8 @@ def _child(kind: str, size: int, corpus: Path, warmup: Path, args: argparse.Name
     }
     if args.batch_size:
         env["PRESSWASH_BATCH_SIZE"] = str(args.batch_size)
+    if server_pid:
+        env[SERVER_PID_VARIABLE] = str(server_pid)
     out = work / "result.json"
     subprocess.run(
         [sys.executable, __file__, "--one", str(corpus), str(work), str(warmup), str(out)],
@@ -561,8 +609,8 @@ def _child(kind: str, size: int, corpus: Path, warmup: Path, args: argparse.Name
     return result
 
 
-def print_run(kind: str, size: int, r: dict[str, Any], server_cpu: float) -> None:
-    wall, n = r["wall"], r["inputs"]
+def print_run(kind: str, size: int, r: dict[str, Any]) -> None:
+    wall, n, server_cpu = r["wall"], r["inputs"], r["server_cpu"]
     print(
         f"\n{kind}, {size:,} inputs ({r['runner']} runner, {r['workers']} workers, "
         f"batches of {r['batch_size']})"
@@ -600,7 +648,8 @@ def print_run(kind: str, size: int, r: dict[str, Any], server_cpu: float) -> Non
         f"{server_cpu:.1f} s); {idle:.1%} of wall with no task body running anywhere"
     )
     print(
-        f"  peak RSS: {r['peak_rss'] / MIB:,.0f} MiB flow+workers sampled; ru_maxrss flow "
+        f"  peak memory, flow+workers sampled: PSS {r['peak_pss'] / MIB:,.0f} MiB, RSS "
+        f"{r['peak_rss'] / MIB:,.0f} MiB; ru_maxrss flow "
         f"{r['maxrss_flow'] / MIB:,.0f} MiB, largest worker {r['maxrss_worker'] / MIB:,.0f} MiB"
     )
     per_k = r["warehouse_bytes"] / max(n - r["rejected"], 1) * 1000
@@ -647,27 +696,24 @@ def main() -> None:
         server = SubprocessASGIServer()
         server.start(timeout=120)
         os.environ["PREFECT_API_URL"] = server.api_url
-        server_proc = psutil.Process(server.server_process.pid)
         runs = [("text", n) for n in _sizes(args.sizes)]
         runs += [("html", n) for n in _sizes(args.html_sizes)]
         for kind, size in runs:
             writer = write_text_corpus if kind == "text" else write_html_corpus
             corpus = writer(args.wcxb, size, root / f"{kind}-{size}")
-            before = sum(server_proc.cpu_times()[:2])
-            result = _child(kind, size, corpus, warmup, args)
-            server_cpu = sum(server_proc.cpu_times()[:2]) - before
+            result = _child(kind, size, corpus, warmup, args, server.server_process.pid)
             shutil.rmtree(corpus)
-            print_run(kind, size, result, server_cpu)
+            print_run(kind, size, result)
             rows.append((kind, size, result))
         server.stop()
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
-    print(f"\n{'corpus':<6} {'N':>8} {'wall s':>8} {'art/s':>7} {'ms/art':>7} {'peak MiB':>9}")
+    print(f"\n{'corpus':<6} {'N':>8} {'wall s':>8} {'art/s':>7} {'ms/art':>7} {'peak PSS MiB':>13}")
     for kind, size, r in rows:
         print(
             f"{kind:<6} {size:>8,} {r['wall']:8.1f} {r['inputs'] / r['wall']:7,.0f} "
-            f"{r['wall'] / r['inputs'] * 1000:7.2f} {r['peak_rss'] / MIB:9,.0f}"
+            f"{r['wall'] / r['inputs'] * 1000:7.2f} {r['peak_pss'] / MIB:13,.0f}"
         )
 
     html = compare_html(args.wcxb, args.compare_pages, args.repeats)
