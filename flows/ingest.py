@@ -102,9 +102,6 @@ def ingest(
             land(quote(writer), warehouse.Batch(run_id=run_id, rejects=rows))
             run.add_rejects(discovery.rejects)
         deduplicator = _deduplicator(writer, settings)
-        # The process runner forks its workers at the first submission: none of them may
-        # inherit an open warehouse connection.
-        writer.release()
         # What exists now (Prefect's and our modules, the indexes restored from earlier
         # runs) lives for the whole run: keep it out of the collector's full passes, which
         # otherwise took a few seconds per 10,000 articles. Batches stay collectable: they

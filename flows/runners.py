@@ -3,9 +3,12 @@
 Cleaning and signatures are CPU-bound Python, so threads overlap only the I/O. ``processes``
 runs tasks in a pool of ``dask_workers`` worker processes (Prefect's ``ProcessPoolTaskRunner``):
 every core of one machine. Prefect starts them with ``spawn``, so each worker imports Prefect,
-DuckDB and the cleaners again: measured here, 2.3 CPU s per worker and per run, a seventh of
-the CPU of a 10,000-article run. On Linux they are forked from the flow process instead
-(``start_method``): they start with everything already imported, in a tenth of a second.
+DuckDB and the cleaners again: measured here, 2.3 CPU s per worker and per run. On Linux they
+come from a ``forkserver`` instead (``start_method``): one process imports those modules once
+and forks every worker from that state, so a pool of two pays the imports once, and a
+process that runs several flows (``serve``, a test session) pays them once in all. The
+workers are not forked from the flow process itself: it runs Prefect's threads, and a
+worker forked from it hung in Prefect's events service here.
 A Dask cluster does the same with a longer start (a local cluster of worker processes), or
 reaches more than one machine through a running scheduler's address. Landing stays in the
 flow process whatever the runner: the warehouse is single-writer.
@@ -27,7 +30,9 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from flows.settings import Settings
 
 RUNNERS = ("threads", "processes", "dask")
-START_METHODS = ("fork", "forkserver", "spawn")
+START_METHODS = ("forkserver", "spawn")
+#: Imported once by the fork server, before it forks any worker.
+PRELOAD = ["flows.ingest"]
 
 
 def task_runner(settings: Settings, worker_setup: Callable[[], None] | None = None) -> TaskRunner:
@@ -62,9 +67,9 @@ def task_runner(settings: Settings, worker_setup: Callable[[], None] | None = No
 
 def start_method(settings: Settings) -> str:
     """How the ``processes`` runner starts its workers: ``settings.start_method`` if set,
-    else ``fork`` on Linux and ``spawn`` elsewhere (macOS's system libraries are not safe to
-    use in a forked child)."""
-    method = settings.start_method or ("fork" if sys.platform == "linux" else "spawn")
+    else ``forkserver`` on Linux and ``spawn`` elsewhere (macOS's system libraries are not
+    safe to use in a forked child)."""
+    method = settings.start_method or ("forkserver" if sys.platform == "linux" else "spawn")
     if method not in START_METHODS:
         names = ", ".join(repr(name) for name in START_METHODS)
         raise ValueError(f"start_method must be one of {names}, not {method!r}")
@@ -72,12 +77,7 @@ def start_method(settings: Settings) -> str:
 
 
 class StartMethodProcessPoolTaskRunner(ProcessPoolTaskRunner):
-    """Prefect's process pool with the workers started by ``method`` rather than ``spawn``.
-
-    Forked workers inherit Prefect's background threads in name only; Prefect registers
-    ``os.register_at_fork`` handlers that reset its services in the child, and the ingest
-    lets go of its warehouse connection before the pool starts, so no worker holds a copy.
-    """
+    """Prefect's process pool with the workers started by ``method`` rather than ``spawn``."""
 
     def __init__(self, method: str = "spawn", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -91,6 +91,8 @@ class StartMethodProcessPoolTaskRunner(ProcessPoolTaskRunner):
     def __enter__(self) -> Self:
         # Prefect's __enter__ asks multiprocessing for the spawn context by name; answer with
         # ours for the duration of that call only.
+        if self.method == "forkserver":
+            multiprocessing.set_forkserver_preload(PRELOAD)  # read when the server starts
         with _context_for_any_method(self.method):
             return super().__enter__()
 

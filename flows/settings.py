@@ -48,8 +48,8 @@ class Settings:
     redis_url: str = ""
     dask_address: str = ""
     dask_workers: int = 2
-    #: How the ``processes`` runner starts its workers: ``fork``, ``forkserver`` or ``spawn``;
-    #: empty means ``fork`` on Linux (no start-up: workers inherit the flow's imports), else
+    #: How the ``processes`` runner starts its workers: ``forkserver`` or ``spawn``; empty
+    #: means ``forkserver`` on Linux (the imports are paid once, not once per worker), else
     #: ``spawn``.
     start_method: str = ""
 
