@@ -1,5 +1,5 @@
 """The same inputs through the default thread runner, a process pool and a two-worker local
-local Dask cluster; how the process pool starts its workers."""
+Dask cluster; how the process pool starts its workers."""
 
 from __future__ import annotations
 
