@@ -67,8 +67,8 @@ def task_runner(settings: Settings, worker_setup: Callable[[], None] | None = No
 
 def start_method(settings: Settings) -> str:
     """How the ``processes`` runner starts its workers: ``settings.start_method`` if set,
-    else ``forkserver`` on Linux and ``spawn`` elsewhere (macOS's system libraries are not
-    safe to use in a forked child)."""
+    else ``forkserver`` on Linux, where it was measured and tested, and Prefect's ``spawn``
+    elsewhere (Windows has no fork)."""
     method = settings.start_method or ("forkserver" if sys.platform == "linux" else "spawn")
     if method not in START_METHODS:
         names = ", ".join(repr(name) for name in START_METHODS)
