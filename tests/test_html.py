@@ -34,7 +34,12 @@ PARAGRAPHS = (
 )
 
 
-def page(*parts: str, title: str = "Reservoir reaches six-year high after wet winter") -> str:
+TITLE = "Reservoir reaches six-year high after wet winter"
+#: The paragraphs as HTML, in order.
+BODY = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+
+
+def page(*parts: str, title: str = TITLE) -> str:
     """A small article page with ``parts`` (raw HTML) placed after the second paragraph."""
     body = [f"<p>{p}</p>" for p in PARAGRAPHS]
     body[2:2] = parts
@@ -126,12 +131,10 @@ def test_metadata_lifted(article):
     ],
 )
 def test_date_line_above_the_article_or_metadata_date(meta, inside, expected):
-    title = "Reservoir reaches six-year high after wet winter"
-    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     teasers = "<ul><li>Dam rules change</li><li>May 2, 2024</li><li>Storm closes road</li></ul>"
     html = (
-        f"<html><head><title>{title}</title>{meta}</head><body><article><h1>{title}</h1>"
-        f"{inside}{body}{teasers}</article></body></html>"
+        f"<html><head><title>{TITLE}</title>{meta}</head><body><article><h1>{TITLE}</h1>"
+        f"{inside}{BODY}{teasers}</article></body></html>"
     )
     assert clean_html(html).published.isoformat() == expected
 
@@ -147,9 +150,7 @@ def test_date_line_above_the_article_or_metadata_date(meta, inside, expected):
     ],
 )
 def test_date_shown_above_the_article_when_the_markup_has_none(shown, expected):
-    title = "Reservoir reaches six-year high after wet winter"
-    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-    html = f"<html><body><h1>{title}</h1>{shown}<div>{body}</div></body></html>"
+    html = f"<html><body><h1>{TITLE}</h1>{shown}<div>{BODY}</div></body></html>"
     assert clean_html(html).published.isoformat() == expected
 
 
@@ -259,9 +260,8 @@ def test_heading_with_anchor_id_stays(negatives):
 @pytest.mark.parametrize("wrapper", ['<div class="entry has-cta">', '<div id="modal-root">'])
 def test_article_wrapper_named_for_chrome_keeps_its_text(wrapper):
     """A wrapper of the whole article is never chrome, whatever its class words say."""
-    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     html = (
-        f"<html><body><h1>Reservoir full</h1>{wrapper}{body}</div><footer>x</footer></body></html>"
+        f"<html><body><h1>Reservoir full</h1>{wrapper}{BODY}</div><footer>x</footer></body></html>"
     )
     assert clean_html(html).paragraphs[-len(PARAGRAPHS) :] == list(PARAGRAPHS)
 
@@ -417,10 +417,9 @@ def test_chrome_the_extractor_names_stays_out():
 
 def test_shielded_block_keeps_the_class_naming_the_article_body():
     """A token the extractor takes for the article body stays on the element."""
-    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     tree = parse_html(
         '<html><body><div class="site"><div class="x-widget-theme-post-content w-embed">'
-        f"{body}</div></div></body></html>"
+        f"{BODY}</div></div></body></html>"
     )
     shield_prose(tree)
     assert tree.find(".//div/div").get("class") == "x-widget-theme-post-content"
@@ -585,7 +584,7 @@ def test_short_list_items_closing_an_article_are_kept() -> None:
     closing = "<h3>Pros</h3><ul><li>Quiet pumps</li><li>Cheap to run</li></ul>"
     html = (
         f"<html><head><title>Pump review</title></head><body><article><h1>Pump review</h1>"
-        f"{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}{closing}</article></body></html>"
+        f"{BODY}{closing}</article></body></html>"
     )
     article = clean_html(html)
     assert article.paragraphs[-2:] == ["Quiet pumps", "Cheap to run"]
