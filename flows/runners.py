@@ -31,8 +31,8 @@ from flows.settings import Settings
 
 RUNNERS = ("threads", "processes", "dask")
 START_METHODS = ("forkserver", "spawn")
-#: Imported once by the fork server, before it forks any worker.
-PRELOAD = ["flows.ingest"]
+#: Imported once by the fork server, before it forks any worker (see its docstring).
+PRELOAD = ["flows.worker_preload"]
 
 
 def task_runner(settings: Settings, worker_setup: Callable[[], None] | None = None) -> TaskRunner:

@@ -3,12 +3,14 @@ Dask cluster; how the process pool starts its workers."""
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
 import duckdb
 import hostile
 import pytest
+from prefect import flow, task
 
 from flows.ingest import ingest
 from flows.runners import StartMethodProcessPoolTaskRunner, start_method, task_runner
@@ -66,3 +68,18 @@ def test_process_pool_starts_workers_by_the_start_method_setting(
 def test_an_unknown_start_method_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match=r"start_method must be one of .*not 'fork'"):
         start_method(Settings(start_method="fork"))
+
+
+@task
+def _frozen_objects() -> int:
+    return gc.get_freeze_count()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the fork server is the Linux default")
+@pytest.mark.usefixtures("prefect_server")
+def test_fork_server_workers_start_from_the_preloaded_frozen_heap() -> None:
+    @flow(task_runner=task_runner(Settings(task_runner="processes", dask_workers=1)))
+    def probe() -> int:
+        return _frozen_objects.submit().result()
+
+    assert probe() > 0  # a worker forked from an unfrozen process has nothing frozen
