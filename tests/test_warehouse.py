@@ -81,6 +81,23 @@ def batch_of(*articles: tuple[dict, list[dict], list[dict]], **kwargs) -> Batch:
     return batch
 
 
+CHILDREN = ("passages", "removals", "passage_signatures")
+
+
+def signed(*articles: tuple[dict, list[dict], list[dict]]) -> Batch:
+    """A batch of ``articles`` with an article signature and passage signatures for each."""
+    batch = batch_of(*articles)
+    for article, passages, _ in articles:
+        sig = {"spec": "w3-p2-wxxh32-affine32", "size": 1, "hashvalues": bytes(8)}
+        batch.article_signatures.append({"article_id": article["article_id"], **sig})
+        batch.passage_signatures.extend(
+            {"passage_id": f"{p['article_id']}:{p['position']}", "article_id": p["article_id"],
+             **sig}
+            for p in passages
+        )  # fmt: skip
+    return batch
+
+
 def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
@@ -189,6 +206,26 @@ def test_older_file_is_upgraded_keeping_its_rows(tmp_path: Path) -> None:
         assert new.execute("SELECT article_id, language FROM articles_latest").fetchall() == [
             ("a1", None)
         ]
+
+
+def test_child_tables_upgraded_without_keys_keep_rows_and_checks(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    before = sorted(p.name for p in PACKAGE_MIGRATIONS.glob("00[1-5]_*.sql"))
+    with open_warehouse(path, migrations_dir=migrations_dir(tmp_path, *before)) as old:
+        land(old, signed(article_rows("a1", ["One.", "Two."], removed=[("legal", "c", "(c)")])))
+        rows = {t: old.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in CHILDREN}
+    with open_warehouse(path) as new:
+        assert {t: new.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in CHILDREN} == (
+            rows
+        )
+        keys = new.execute(
+            "SELECT table_name FROM duckdb_constraints()"
+            " WHERE constraint_type = 'PRIMARY KEY' AND table_name IN ?",
+            [list(CHILDREN)],
+        ).fetchall()
+        assert keys == []
+        with pytest.raises(duckdb.ConstraintException):
+            new.execute("INSERT INTO removals VALUES ('a1', -1, 'legal', 'c', '(c)', NULL)")
 
 
 def test_file_newer_than_the_code_is_refused(tmp_path: Path) -> None:
@@ -361,6 +398,17 @@ def test_ids_repeated_within_a_batch_land_once(con: duckdb.DuckDBPyConnection) -
     assert result.landed == ("a1",) and result.existing == ()
     assert (count(con, "articles"), count(con, "passages"), count(con, "removals")) == (1, 2, 1)
     assert con.execute("SELECT title FROM articles").fetchall() == [("Title of a1",)]
+
+
+def test_passage_signatures_land_once_per_passage(con: duckdb.DuckDBPyConnection) -> None:
+    first, second = article_rows("a1", ["One.", "Two."]), article_rows("a2", ["Three."])
+    land(con, signed(first, first))
+    land(con, signed(second, first))
+    stored = con.execute(
+        "SELECT article_id, count(*), count(DISTINCT passage_id) FROM passage_signatures"
+        " GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    assert stored == [("a1", 2, 2), ("a2", 1, 1)]
 
 
 def test_changed_content_is_a_new_version_and_latest_picks_it(

@@ -136,15 +136,16 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
     """Insert ``batch`` in one transaction; idempotent per ``article_id``.
 
     Rows repeating an id within the batch are dropped (the first one wins: an article by
-    ``article_id``, a passage or removal by ``(article_id, position)``, a reject by
-    ``(source, reason)``). Articles already in the warehouse are skipped together with
-    their passages and removals; a reject already stored for the same source, reason and
-    run is not stored again. Any failure rolls the whole batch back.
+    ``article_id``, a passage or removal by ``(article_id, position)``, a passage signature
+    by ``passage_id``, a reject by ``(source, reason)``). Articles already in the warehouse
+    are skipped together with their passages and removals; a reject already stored for the
+    same source, reason and run is not stored again. Any failure rolls the whole batch back.
     """
     articles = _first_by(batch.articles, lambda r: r.get("article_id"))
     passages = _first_by(batch.passages, lambda r: (r.get("article_id"), r.get("position")))
     removals = _first_by(batch.removals, lambda r: (r.get("article_id"), r.get("position")))
     rejects = _first_by(batch.rejects, lambda r: (r.get("source"), r.get("reason")))
+    passage_signatures = _first_by(batch.passage_signatures, lambda r: r.get("passage_id"))
     tables = {
         "_batch_articles": _to_table("articles", articles, ARTICLE_COLUMNS),
         "_batch_passages": _to_table("passages", passages, PASSAGE_COLUMNS),
@@ -155,7 +156,7 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
             "article_signatures", batch.article_signatures, ARTICLE_SIGNATURE_COLUMNS
         ),
         "_batch_passage_signatures": _to_table(
-            "passage_signatures", batch.passage_signatures, PASSAGE_SIGNATURE_COLUMNS
+            "passage_signatures", passage_signatures, PASSAGE_SIGNATURE_COLUMNS
         ),
         "_batch_site_passages": _to_table(
             "site_passages", batch.site_passages, SITE_PASSAGE_COLUMNS
@@ -175,8 +176,9 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
         con.execute(_INSERT_ARTICLES, stamp)
         (n_rejects,) = con.execute(_INSERT_REJECTS, stamp).fetchall()[0]
         con.execute(_INSERT_INBOX_FILES, stamp)
-        con.execute(_INSERT_ARTICLE_SIGNATURES)
+        # Likewise: passage signatures go with their article's signature, when it is new.
         con.execute(_INSERT_PASSAGE_SIGNATURES)
+        con.execute(_INSERT_ARTICLE_SIGNATURES)
         con.execute(_UPSERT_SITE_PASSAGES)
 
     return LandResult(
@@ -225,7 +227,8 @@ SELECT * FROM _batch_article_signatures ON CONFLICT DO NOTHING
 """
 _INSERT_PASSAGE_SIGNATURES = """
 INSERT INTO passage_signatures BY NAME
-SELECT * FROM _batch_passage_signatures ON CONFLICT DO NOTHING
+SELECT s.* FROM _batch_passage_signatures AS s
+ANTI JOIN article_signatures AS a USING (article_id)
 """
 # Counts in a batch are the caller's running totals: the newest value wins.
 _UPSERT_SITE_PASSAGES = """
