@@ -92,7 +92,9 @@ def ingest(
     paths = list(paths or settings.inputs)
     run_id = str(runtime.flow_run.id or uuid.uuid4())
     run = RunReport(run_id=run_id, db=db)
-    writer = warehouse.Writer(db, wait_seconds=settings.lock_wait)
+    writer = warehouse.Writer(
+        db, wait_seconds=settings.lock_wait, memory_limit=settings.writer_memory
+    )
     _record_start(writer, run_id)
     status = "failed"
     try:

@@ -36,6 +36,10 @@ class Settings:
     batch_size: int = 500
     #: Seconds a run waits for another process to release the warehouse before giving up.
     lock_wait: float = 30.0
+    #: DuckDB's ``memory_limit`` for the run's connection to the warehouse (``"1GB"``; empty:
+    #: DuckDB's default, 80% of RAM). Unbounded, DuckDB kept every block it wrote cached, up
+    #: to 776 MiB after 90,000 articles; at 400 MB landing took about 7% more CPU.
+    writer_memory: str = "400MB"
     #: ``threads`` (default), ``processes`` (a pool of ``dask_workers`` processes) or ``dask``;
     #: with ``dask``, ``dask_address`` names a running scheduler (``tcp://host:8786``) or,
     #: when empty, a local cluster of ``dask_workers``.

@@ -18,6 +18,7 @@ from lock_holder import held_by_other_process
 from warehouse import (
     Batch,
     SchemaVersionError,
+    WarehouseError,
     WarehouseLocked,
     Writer,
     article_detail,
@@ -367,6 +368,17 @@ def test_writer_lets_go_after_its_longest_hold(
     with writer.session() as second:
         assert second is not first
     writer.release()
+
+
+def test_writer_connection_has_the_memory_limit_it_was_given(tmp_path: Path) -> None:
+    expected = duckdb.connect().execute("SET memory_limit = '300MB'")
+    (limit,) = expected.execute("SELECT current_setting('memory_limit')").fetchone()
+    writer = Writer(tmp_path / "w.duckdb", wait_seconds=5, memory_limit="300MB")
+    with writer.session() as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone() == (limit,)
+    writer.release()
+    with pytest.raises(WarehouseError, match="memory limit 'lots' is not a size"):
+        Writer(tmp_path / "w.duckdb", wait_seconds=5, memory_limit="lots")
 
 
 # -- landing -------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.connection import WAITING_FRESH, open_warehouse, someone_waits, waiting_marker
+from warehouse.errors import WarehouseError
 
 #: Longest a connection is kept. Closing it checkpoints and frees what DuckDB keeps in memory
 #: meanwhile, and it bounds the wait of a process that does not announce itself (a DuckDB
@@ -34,11 +35,15 @@ CHECKPOINT_THRESHOLD = "256MiB"
 
 class Writer:
     """Sessions on one read-write connection to the warehouse at ``path``; ``wait_seconds``
-    is how long an open waits for another process's lock."""
+    is how long an open waits for another process's lock, ``memory_limit`` DuckDB's memory
+    limit for that connection (``"400MB"``; empty for DuckDB's default)."""
 
-    def __init__(self, path: str | os.PathLike[str], *, wait_seconds: float) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, wait_seconds: float, memory_limit: str = ""
+    ) -> None:
         self.path = Path(path)
         self.wait_seconds = wait_seconds
+        self.memory_limit = _checked_memory_limit(memory_limit)
         self._con: duckdb.DuckDBPyConnection | None = None
         self._opened = 0.0
 
@@ -50,6 +55,8 @@ class Writer:
         if self._con is None:
             self._con = open_warehouse(self.path, wait_seconds=self.wait_seconds)
             self._con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
+            if self.memory_limit:
+                self._con.execute("SET memory_limit = ?", [self.memory_limit])
             self._opened = time.monotonic()
         try:
             yield self._con
@@ -76,3 +83,14 @@ def _let_in(path: Path) -> None:
     deadline = time.monotonic() + WAITING_FRESH
     while waiting_marker(path).exists() and time.monotonic() < deadline:
         time.sleep(0.02)
+
+
+def _checked_memory_limit(limit: str) -> str:
+    """``limit`` if DuckDB takes it as a memory size; refused now rather than at the open."""
+    if limit:
+        try:
+            duckdb.connect().execute("SET memory_limit = ?", [limit])
+        except duckdb.Error as exc:
+            message = f"memory limit {limit!r} is not a size such as 400MB: {exc}"
+            raise WarehouseError(message) from exc
+    return limit
