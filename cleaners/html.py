@@ -53,7 +53,7 @@ from .html_prepass import (
     shield_prose,
 )
 from .normalize import detection_key, fold_ws, normalize_document
-from .rules.dates import PROSE_WORDS, dateline_rule, header_date, parse_date
+from .rules.dates import dateline_rule, header_date, is_prose, parse_date
 from .text import clean_blocks, make_block
 
 #: Largest page accepted, in characters. News pages are well under 2 MB; extraction time
@@ -236,7 +236,7 @@ def shown_date(tree: HtmlElement) -> dt.date | None:
     if body is None:
         return None
     for element in body.iter():
-        if element.tag == "p" and len(element.text_content().split()) >= PROSE_WORDS:
+        if element.tag == "p" and is_prose(element.text_content()):
             return None
         if len(element) or not element.text or element.tag in _NOT_SHOWN:
             continue

@@ -55,16 +55,18 @@ def dateline_rule(key: str) -> str | None:
 PROSE_WORDS = 20
 
 
+def is_prose(text: str) -> bool:
+    """Whether ``text`` is as long as a paragraph of the article's prose (:data:`PROSE_WORDS`)."""
+    return len(text.split(maxsplit=PROSE_WORDS)) >= PROSE_WORDS
+
+
 def header_date(paragraphs: Sequence[str], removed: Sequence[Removal]) -> dt.date | None:
     """The date of the first date line above the article's first prose paragraph, if any.
 
     A date line further down belongs to something else: a teaser list of other stories, a
     "last reviewed" note at the end. Metadata dates are better evidence than those.
     """
-    first_prose = next(
-        (i for i, p in enumerate(paragraphs) if len(p.split(maxsplit=PROSE_WORDS)) >= PROSE_WORDS),
-        len(paragraphs),
-    )
+    first_prose = next((i for i, p in enumerate(paragraphs) if is_prose(p)), len(paragraphs))
     for removal in removed:
         if (
             removal.kind == "dateline"
