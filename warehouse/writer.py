@@ -89,7 +89,8 @@ def _checked_memory_limit(limit: str) -> str:
     """``limit`` if DuckDB takes it as a memory size; refused now rather than at the open."""
     if limit:
         try:
-            duckdb.connect().execute("SET memory_limit = ?", [limit])
+            with duckdb.connect() as probe:
+                probe.execute("SET memory_limit = ?", [limit])
         except duckdb.Error as exc:
             message = f"memory limit {limit!r} is not a size such as 400MB: {exc}"
             raise WarehouseError(message) from exc
