@@ -45,6 +45,9 @@ def removed_kinds(text: str) -> dict[str, str]:
         "Photo: Maria Gonzalez / The Harbour Times",
         "Photograph by Li Wei for the Daily Courier",
         "The mayor speaks to reporters. Getty Images",
+        "Demonstrators march through the old town. Getty Images/iStockphoto",
+        "Fishing boats in the harbour at dusk | Dreamstime.com",
+        "Credit: Shutterstock / Jane Roe",
         "![The old pier at sunset](https://cdn.example.org/img/pier.jpg)",
         "harbour-pier-0423 3f9a2c 1200x800 final",
         "GettyImages-1487766012.jpg",
@@ -291,6 +294,9 @@ def test_short_paragraph_between_long_ones_stays(short: str) -> None:
         "when the port authority sold them.",
         "The agency is hiring a UX/UI designer and two AR/VR developers for the harbour app.",
         "Cite the journal issue (volume/issue number) and the page when you quote the report.",
+        "Shares of Getty Images rose 5% after its merger with Shutterstock was announced.",
+        "The photographer said she had sold the picture of the pier to Alamy.",
+        "Analysts valued the combined company, Getty Images and Shutterstock, at $3.7bn.",
     ],
 )
 def test_prose_mentioning_chrome_words_stays(prose: str) -> None:

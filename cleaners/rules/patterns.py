@@ -43,7 +43,18 @@ _CREDIT_TAIL = re.compile(
 _AGENCY_SLASH = re.compile(r"\b[A-Z]{2,}/[A-Z][a-z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}[\s.)]*$")
 #: Names on both sides of a slash inside the closing parentheses: "(Rahmat Gul/AP)".
 _NAME_SLASH = re.compile(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*\s*/\s*[A-Z][\w.&' -]*\)[\s.]*$")
-_STOCK_AGENCY = re.compile(r"\b(?:getty images|shutterstock|alamy|istock(?:photo)?|dreamstime)\b")
+#: A stock agency credited as a credit is written: its own segment (after the start of the line,
+#: a sentence's end, a separator, "via", "by" or "credit") closing the line, give or take a
+#: photographer's name ("The mayor speaks. Getty Images", "... | Shutterstock / Jane Roe",
+#: "... | Dreamstime.com").
+#: Prose naming an agency ("shares of Getty Images rose") has an ordinary word before it.
+_STOCK_AGENCY = re.compile(
+    r"(?:^|[.!?|/:(\[\-–—]|\bvia|\bby|\bcredits?)\s*"
+    r"(?:getty images|shutterstock|alamy|istock(?:photo)?|dreamstime)(?:\.com)?\b"
+    r"[^.!?]{0,60}[.)\]\s]*$"
+)
+#: A name that every match of :data:`_STOCK_AGENCY` holds.
+_STOCK_AGENCIES = ("getty images", "shutterstock", "alamy", "istock", "dreamstime")
 _DIMENSION = re.compile(r"^(?:[a-z]?\d{2,5}x\d{2,5}|w\d{2,5}|h\d{2,5})$")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|tiff?|bmp|svg)\b")
 _PHOTO_VERBS = re.compile(
@@ -74,7 +85,11 @@ def caption_rule(key: str, text: str) -> str | None:
     tail = text[-120:]
     if "/" in tail and _AGENCY_SLASH.search(tail) and len(WORD.findall(key)) <= 80:
         return "photo_credit"
-    if _STOCK_AGENCY.search(key) and len(WORD.findall(key)) <= 80:
+    if (
+        _has_any(key, _STOCK_AGENCIES)
+        and _STOCK_AGENCY.search(key)
+        and len(WORD.findall(key)) <= 80
+    ):
         return "photo_credit"
     if _has_any(key, _PHOTO_VERB_WORDS) and _PHOTO_VERBS.search(key) and _CREDIT_TAIL.search(key):
         return "photo_credit"
