@@ -30,8 +30,10 @@ from warehouse import (
     start_run,
     stats,
 )
+from warehouse import load as load_module
 from warehouse import writer as writer_module
 from warehouse.connection import waiting_marker
+from warehouse.load import stored_ids
 from warehouse.migrations import discover
 
 PACKAGE_MIGRATIONS = Path(__file__).parents[1] / "warehouse" / "migrations"
@@ -384,8 +386,28 @@ def test_writer_connection_has_the_memory_limit_it_was_given(tmp_path: Path) -> 
 # -- landing -------------------------------------------------------------------------------
 
 
+@pytest.fixture(params=["join", "index"])
+def lookup(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Landing's two ways of finding stored articles: a join while the tables are small, the
+    primary key (in chunks, two ids at a time here) once they are large."""
+    if request.param == "index":
+        monkeypatch.setattr(load_module, "LOOKUP_ROWS", -1)
+        monkeypatch.setattr(load_module, "LOOKUP_CHUNK", 2)
+    return request.param
+
+
+def test_stored_ids_finds_the_same_ids_either_way(
+    con: duckdb.DuckDBPyConnection, lookup: str
+) -> None:
+    land(con, signed(*(article_rows(f"a{i}", [f"Text {i}."]) for i in range(5))))
+    asked = ["a0", "a2", "a4", "b1", "a2", "it's"]
+    assert stored_ids(con, "articles", asked) == {"a0", "a2", "a4"}
+    assert stored_ids(con, "article_signatures", asked) == {"a0", "a2", "a4"}
+    assert stored_ids(con, "articles", []) == set()
+
+
 def test_relanding_skips_articles_with_their_passages_and_removals(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection, lookup: str
 ) -> None:
     first = article_rows("a1", ["One.", "Two."], removed=[("legal", "copyright", "(c) X")])
     second = article_rows("a2", ["Three."], removed=[("widget", "share", "Share this")])
@@ -403,7 +425,7 @@ def test_relanding_skips_articles_with_their_passages_and_removals(
     ]
 
 
-def test_ids_repeated_within_a_batch_land_once(con: duckdb.DuckDBPyConnection) -> None:
+def test_ids_repeated_within_a_batch_land_once(con: duckdb.DuckDBPyConnection, lookup: str) -> None:
     rows = article_rows("a1", ["Alpha.", "Beta."], removed=[("caption", "image", "Photo: X")])
     changed = ({**rows[0], "title": "Second copy"}, rows[1], rows[2])
     result = land(con, batch_of(rows, changed, rows))
@@ -412,7 +434,9 @@ def test_ids_repeated_within_a_batch_land_once(con: duckdb.DuckDBPyConnection) -
     assert con.execute("SELECT title FROM articles").fetchall() == [("Title of a1",)]
 
 
-def test_passage_signatures_land_once_per_passage(con: duckdb.DuckDBPyConnection) -> None:
+def test_passage_signatures_land_once_per_passage(
+    con: duckdb.DuckDBPyConnection, lookup: str
+) -> None:
     first, second = article_rows("a1", ["One.", "Two."]), article_rows("a2", ["Three."])
     land(con, signed(first, first))
     land(con, signed(second, first))

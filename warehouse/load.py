@@ -168,16 +168,16 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
     stamp = {"run_id": batch.run_id, "at": utc_naive(batch.ingested_at)}
 
     with registered(con, tables), transaction(con):
-        existing = {i for (i,) in con.execute(_EXISTING).fetchall()}
-        # Children first: until their articles are inserted, "article not in the warehouse"
-        # is exactly "article new in this batch".
-        (n_passages,) = con.execute(_INSERT_PASSAGES).fetchall()[0]
-        (n_removals,) = con.execute(_INSERT_REMOVALS).fetchall()[0]
-        con.execute(_INSERT_ARTICLES, stamp)
+        existing = stored_ids(con, "articles", ids.to_pylist())
+        skip = {"existing": sorted(existing)}
+        (n_passages,) = con.execute(_INSERT_PASSAGES, skip).fetchall()[0]
+        (n_removals,) = con.execute(_INSERT_REMOVALS, skip).fetchall()[0]
+        con.execute(_INSERT_ARTICLES, {**stamp, **skip})
         (n_rejects,) = con.execute(_INSERT_REJECTS, stamp).fetchall()[0]
         con.execute(_INSERT_INBOX_FILES, stamp)
-        # Likewise: passage signatures go with their article's signature, when it is new.
-        con.execute(_INSERT_PASSAGE_SIGNATURES)
+        # Passage signatures go with their article's signature, when that is new.
+        signed = stored_ids(con, "article_signatures", _signed_ids(batch))
+        con.execute(_INSERT_PASSAGE_SIGNATURES, {"existing": sorted(signed)})
         con.execute(_INSERT_ARTICLE_SIGNATURES)
         con.execute(_UPSERT_SITE_PASSAGES)
 
@@ -190,21 +190,67 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
     )
 
 
-_EXISTING = "SELECT article_id FROM articles SEMI JOIN _batch_articles USING (article_id)"
-_INSERT_ARTICLES = """
+#: Above this many rows, :func:`stored_ids` looks ids up through the primary key instead of
+#: joining: the join scans the whole column (2.5 ms + 14 ns per row for 1,000 ids), a lookup
+#: costs some 15 us per id whatever the size of the table.
+LOOKUP_ROWS = 250_000
+#: Ids per lookup: DuckDB answers ``IN (?, ...)`` from the index up to ``index_scan_max_count``
+#: values (2,048 by default).
+LOOKUP_CHUNK = 1000
+
+
+def stored_ids(con: duckdb.DuckDBPyConnection, table: str, ids: Iterable[str]) -> set[str]:
+    """The ``article_id`` values among ``ids`` that ``table`` (keyed by it) holds.
+
+    A small table is joined with the ids; a large one is searched through its primary key,
+    so that landing a batch does not slow down as the warehouse grows (joins against the
+    articles, as landing did before, cost 30 ms per statement at 1.9 million articles).
+    """
+    wanted = sorted(set(ids))
+    if not wanted:
+        return set()
+    (rows,) = con.execute(_TABLE_ROWS, [table]).fetchall()[0]
+    if rows <= LOOKUP_ROWS:
+        sql = f"SELECT article_id FROM {table} SEMI JOIN {_IDS.format('$ids')} USING (article_id)"
+        return {i for (i,) in con.execute(sql, {"ids": wanted}).fetchall()}
+    found: set[str] = set()
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[start : start + LOOKUP_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT article_id FROM {table} WHERE article_id IN ({marks})"
+        found.update(i for (i,) in con.execute(sql, chunk).fetchall())
+    return found
+
+
+_TABLE_ROWS = """
+SELECT coalesce(max(estimated_size), 0) FROM duckdb_tables()
+WHERE schema_name = 'main' AND table_name = ?
+"""
+#: A list of ids as a table with one column, ``article_id``.
+_IDS = "(SELECT unnest({}::VARCHAR[]) AS article_id)"
+
+
+def _signed_ids(batch: Batch) -> set[str]:
+    rows = (*batch.article_signatures, *batch.passage_signatures)
+    return {row["article_id"] for row in rows if row.get("article_id") is not None}
+
+
+#: Rows of ``$existing`` articles are left out: the warehouse has them already.
+_NEW = f"ANTI JOIN {_IDS.format('$existing')} USING (article_id)"
+_INSERT_ARTICLES = f"""
 INSERT INTO articles BY NAME
 SELECT b.* EXCLUDE (authors), coalesce(b.authors, []) AS authors,
        $run_id AS run_id, $at AS ingested_at
-FROM _batch_articles AS b ANTI JOIN articles AS a USING (article_id)
+FROM _batch_articles AS b {_NEW}
 """
-_INSERT_PASSAGES = """
+_INSERT_PASSAGES = f"""
 INSERT INTO passages BY NAME
 SELECT p.*, p.article_id || ':' || p.position AS passage_id
-FROM _batch_passages AS p ANTI JOIN articles AS a USING (article_id)
+FROM _batch_passages AS p {_NEW}
 """
-_INSERT_REMOVALS = """
+_INSERT_REMOVALS = f"""
 INSERT INTO removals BY NAME
-SELECT r.* FROM _batch_removals AS r ANTI JOIN articles AS a USING (article_id)
+SELECT r.* FROM _batch_removals AS r {_NEW}
 """
 _INSERT_REJECTS = """
 INSERT INTO rejects BY NAME
@@ -225,10 +271,9 @@ _INSERT_ARTICLE_SIGNATURES = """
 INSERT INTO article_signatures BY NAME
 SELECT * FROM _batch_article_signatures ON CONFLICT DO NOTHING
 """
-_INSERT_PASSAGE_SIGNATURES = """
+_INSERT_PASSAGE_SIGNATURES = f"""
 INSERT INTO passage_signatures BY NAME
-SELECT s.* FROM _batch_passage_signatures AS s
-ANTI JOIN article_signatures AS a USING (article_id)
+SELECT s.* FROM _batch_passage_signatures AS s {_NEW}
 """
 # Counts in a batch are the caller's running totals: the newest value wins.
 _UPSERT_SITE_PASSAGES = """
