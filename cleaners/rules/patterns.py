@@ -43,9 +43,9 @@ _CREDIT_TAIL = re.compile(
 _AGENCY_SLASH = re.compile(r"\b[A-Z]{2,}/[A-Z][a-z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}[\s.)]*$")
 #: Names on both sides of a slash inside the closing parentheses: "(Rahmat Gul/AP)".
 _NAME_SLASH = re.compile(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*\s*/\s*[A-Z][\w.&' -]*\)[\s.]*$")
-#: A stock agency credited as a credit is written: its own segment (after the start of the line,
-#: a sentence's end, a separator, "via", "by" or "credit") closing the line, give or take a
-#: photographer's name ("The mayor speaks. Getty Images", "... | Shutterstock / Jane Roe",
+#: A stock agency named the way credits name it: in its own segment (after the start of the
+#: line, a sentence's end, a separator, "via", "by" or "credit") that closes the line, give or
+#: take a photographer's name ("The mayor speaks. Getty Images", "... | Shutterstock / Jane Roe",
 #: "... | Dreamstime.com").
 #: Prose naming an agency ("shares of Getty Images rose") has an ordinary word before it.
 _STOCK_AGENCY = re.compile(
