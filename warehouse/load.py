@@ -166,9 +166,10 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
     _check_parents("passages", tables["_batch_passages"], ids)
     _check_parents("removals", tables["_batch_removals"], ids)
     stamp = {"run_id": batch.run_id, "at": utc_naive(batch.ingested_at)}
+    batch_ids = ids.to_pylist()
 
     with registered(con, tables), transaction(con):
-        existing = stored_ids(con, "articles", ids.to_pylist())
+        existing = stored_ids(con, "articles", batch_ids)
         skip = {"existing": sorted(existing)}
         (n_passages,) = con.execute(_INSERT_PASSAGES, skip).fetchall()[0]
         (n_removals,) = con.execute(_INSERT_REMOVALS, skip).fetchall()[0]
@@ -182,8 +183,8 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
         con.execute(_UPSERT_SITE_PASSAGES)
 
     return LandResult(
-        landed=tuple(i for i in ids.to_pylist() if i not in existing),
-        existing=tuple(i for i in ids.to_pylist() if i in existing),
+        landed=tuple(i for i in batch_ids if i not in existing),
+        existing=tuple(i for i in batch_ids if i in existing),
         passages=n_passages,
         removals=n_removals,
         rejects=n_rejects,
