@@ -20,8 +20,8 @@ from pathlib import Path
 
 from syndication import VARIANTS, Doc, corpus, drop_duplicate_bodies, load_bodies
 
-from cleaners.dedup import ArticleIndex
-from cleaners.signatures import signatures
+from dedup.matching import ArticleIndex
+from dedup.signatures import signatures
 
 BATCH = 500
 

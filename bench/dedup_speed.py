@@ -35,9 +35,9 @@ import xxhash
 from datasketch import MinHash
 from syndication import edit, load_bodies, synthetic_texts
 
-from cleaners.dedup import ArticleIndex
-from cleaners.shingles import shingles, words
-from cleaners.signatures import SignatureSpec, signatures
+from dedup.matching import ArticleIndex
+from dedup.shingles import shingles, words
+from dedup.signatures import SignatureSpec, signatures
 
 CHUNK = 1000
 COPY_EVERY = 10

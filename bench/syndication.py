@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaners.shingles import shingles, words
+from dedup.shingles import shingles, words
 
 VARIANTS = ("chrome", "headline", "trim", "edit3", "edit8")
 TRIM_FRACTION = 0.2

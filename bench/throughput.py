@@ -266,25 +266,25 @@ def install_timers(log_dir: str, worker: bool = False) -> None:
     """Wrap the stage functions of this process; records go to a file of ``log_dir``. In a
     worker process, also the whole of each task run there (Prefect's part included)."""
     import cleaners.html
-    import flows.dedup_step
+    import flows.dedup_stage
     import flows.ingest
-    import flows.sources
-    import flows.steps
+    import flows.stages
+    import sources.read
     import warehouse
 
     _log[:] = [Path(log_dir) / f"{os.getpid()}-{threading.get_ident()}.jsonl"]
     targets: list[tuple[Any, str, str, Count | None]] = [
-        (flows.sources, "_read_file", "read", None),
-        (flows.steps, "decode_batch", "decode step", _decoded),
+        (sources.read, "_read_file", "read", None),
+        (flows.stages, "decode_batch", "decode step", _decoded),
         (cleaners.html, "parse_html", "parse", None),
         (cleaners.html, "extract_page", "extract", None),
-        (flows.steps, "clean_html", "clean_html", None),
-        (flows.steps, "clean_text", "clean_text", None),
-        (flows.steps, "signatures_with_parts", "signatures", None),
-        (flows.steps, "clean_batch", "clean task", _cleaned),
-        (flows.steps, "pack", "pack", _packed),
-        (flows.steps, "unpack", "unpack", _cleaned),
-        (flows.dedup_step.Deduplicator, "process", "dedup task", _deduped),
+        (flows.stages, "clean_html", "clean_html", None),
+        (flows.stages, "clean_text", "clean_text", None),
+        (flows.stages, "signatures_with_parts", "signatures", None),
+        (flows.stages, "clean_batch", "clean task", _cleaned),
+        (flows.stages, "pack", "pack", _packed),
+        (flows.stages, "unpack", "unpack", _cleaned),
+        (flows.dedup_stage.Deduplicator, "process", "dedup task", _deduped),
         (flows.ingest, "_deduplicator", "flow set-up", _one),
         (flows.ingest, "_record_start", "flow set-up", _one),
         (flows.ingest, "_record_finish", "flow set-up", _one),
@@ -510,7 +510,7 @@ def compare_html(dataset: Path, pages: int, repeats: int) -> dict[str, float]:
     import trafilatura
 
     from cleaners import clean_html
-    from cleaners.decode import RejectInput
+    from sources.decode import RejectInput
 
     files = sorted((dataset / "html").glob("*.html.gz"))[:pages]
     loaded = []
@@ -544,9 +544,9 @@ def compare_signatures(dataset: Path, count: int, repeats: int) -> dict[str, flo
     from datasketch import MinHash
 
     from cleaners import clean_text
-    from cleaners.dedup import ARTICLE_SPEC
-    from cleaners.shingles import shingles, words
-    from cleaners.signatures import signatures
+    from dedup.matching import ARTICLE_SPEC
+    from dedup.shingles import shingles, words
+    from dedup.signatures import signatures
 
     texts = [clean_text(t).text for t in text_documents(dataset, count, seed=1)]
     ours, plain = [], []

@@ -1,8 +1,9 @@
 """Cache keys for the clean task: a re-run of an unchanged batch reuses its cleaned result.
 
 A key covers what decides the result: each file's path and content, and the code that reads,
-cleans and packs it (the cleaners, ``flows/sources.py`` and ``flows/steps.py``): a change to
-any rule, to a reader or to the shape of a cleaned document invalidates every cached batch.
+cleans, signs and packs it (the ``sources``, ``cleaners`` and ``dedup`` packages and
+``flows/stages.py``): a change to any rule, to a reader or to the shape of a cleaned document
+invalidates every cached batch.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Any
 import xxhash
 
 import cleaners
-from flows import sources, steps
+import dedup
+import sources
+from flows import stages
 
 #: How long a cleaned batch is kept for reuse.
 CACHE_DAYS = 7
@@ -27,9 +30,11 @@ _CHUNK = 1 << 20
 def code_version() -> str:
     """A digest of the source files that decide a cleaned batch."""
     digest = hashlib.sha256()
-    root = Path(cleaners.__file__).parent
-    for path in [*sorted(root.rglob("*.py")), Path(sources.__file__), Path(steps.__file__)]:
-        digest.update(path.relative_to(root.parent).as_posix().encode())
+    packages = [Path(package.__file__).parent for package in (sources, cleaners, dedup)]
+    files = [path for package in packages for path in sorted(package.rglob("*.py"))]
+    root = packages[0].parent
+    for path in [*files, Path(stages.__file__)]:
+        digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

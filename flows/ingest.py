@@ -25,13 +25,13 @@ from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 import warehouse
-from flows import progress, run_report, steps
+from flows import progress, run_report, stages
 from flows.caching import CACHE_DAYS, clean_batch_key
-from flows.dedup_step import Deduped, Deduplicator, redis_config
+from flows.dedup_stage import Deduped, Deduplicator, redis_config
 from flows.resign import resign_stale
 from flows.run_report import RunReport
 from flows.settings import Settings, load_settings
-from flows.sources import Discovery, discover, read
+from sources.read import Discovery, discover, read
 
 #: Input bytes (as stored: compressed for ``.gz``) per batch, besides the batch_size setting.
 BATCH_BYTES = 8 * 1024 * 1024
@@ -56,15 +56,15 @@ def discover_inputs(paths: list[str], writer: warehouse.Writer, inbox: bool) -> 
 def clean(files: list[Path]) -> bytes:
     """Read, decode, clean and sign a batch of files in one task run: the documents never
     travel through the flow process before they are cleaned, and each task run costs Prefect
-    a tenth of a second or so of its own. Returns the batch packed (:func:`steps.pack`)."""
-    decoded = steps.decode_batch(read(files))
-    cleaned = steps.clean_batch(decoded.documents)
+    a tenth of a second or so of its own. Returns the batch packed (:func:`stages.pack`)."""
+    decoded = stages.decode_batch(read(files))
+    cleaned = stages.clean_batch(decoded.documents)
     cleaned.rejects[:0] = decoded.rejects
-    return steps.pack(cleaned)
+    return stages.pack(cleaned)
 
 
 @task(name="dedup", cache_policy=NO_CACHE)
-def dedup(deduplicator: Deduplicator, cleaned: steps.Cleaned, run_id: str) -> Deduped:
+def dedup(deduplicator: Deduplicator, cleaned: stages.Cleaned, run_id: str) -> Deduped:
     """Called, never submitted: it runs in the flow process, which holds the indexes."""
     return deduplicator.process(cleaned, run_id)
 
@@ -138,7 +138,7 @@ def ingest(
 
 def _cleaned_batches(
     files: Sequence[Path], settings: Settings, idle: Callable[[], None]
-) -> Iterator[tuple[list[Path], steps.Cleaned]]:
+) -> Iterator[tuple[list[Path], stages.Cleaned]]:
     """Cleaned batches in input order, with a bounded number of batches in flight.
 
     Keeps ``2 x workers`` batches submitted so every worker stays busy while the flow lands,
@@ -157,11 +157,11 @@ def _cleaned_batches(
 
 def _next_cleaned(
     window: deque[tuple[list[Path], PrefectFuture[bytes]]], idle: Callable[[], None]
-) -> tuple[list[Path], steps.Cleaned]:
+) -> tuple[list[Path], stages.Cleaned]:
     chunk, future = window.popleft()
     if not _ready(future):
         idle()
-    return chunk, steps.unpack(future.result())
+    return chunk, stages.unpack(future.result())
 
 
 def _ready(future: PrefectFuture[bytes]) -> bool:

@@ -16,9 +16,9 @@ import duckdb
 import pyarrow as pa
 
 import warehouse
-from cleaners.dedup import ARTICLE_POLICY, PASSAGE_POLICY, passage_id
-from cleaners.signatures import signatures_with_parts
-from flows.steps import is_passage
+from dedup.matching import ARTICLE_POLICY, PASSAGE_POLICY, passage_id
+from dedup.signatures import signatures_with_parts
+from flows.stages import is_passage
 from warehouse.load import ARTICLE_SIGNATURE_COLUMNS, PASSAGE_SIGNATURE_COLUMNS
 
 logger = logging.getLogger(__name__)

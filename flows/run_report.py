@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import warehouse
-from flows.dedup_step import Deduped
-from flows.sources import Reject
+from flows.dedup_stage import Deduped
+from sources.read import Reject
 
 
 @dataclass(slots=True)

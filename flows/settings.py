@@ -45,7 +45,7 @@ class Settings:
     #: when empty, a local cluster of ``dask_workers``.
     task_runner: str = "threads"
     #: A passage found in this many articles of one site is that site's chrome (see
-    #: ``cleaners.site_repetition``): two articles may honestly share a paragraph, three rarely.
+    #: ``dedup.site_repetition``): two articles may honestly share a paragraph, three rarely.
     min_site_articles: int = 3
     #: ``redis://host:port/db`` to share the near-duplicate index between workers; empty keeps
     #: it in the flow's memory, rebuilt from the warehouse at each run.

@@ -23,6 +23,13 @@ os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses the Prefect server runs flows: mark it ``flow``."""
+    for item in items:
+        if "prefect_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.flow)
+
+
 @pytest.fixture(scope="session")
 def prefect_server() -> Iterator[str]:
     """A real temporary Prefect server, shared by every flow test of the session; yields

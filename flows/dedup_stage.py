@@ -1,0 +1,223 @@
+"""The dedup stage: link near-duplicate articles and passages, strip site chrome found by
+repetition, and turn a cleaned batch into warehouse rows.
+
+It runs in the flow's own process, one batch after the other in input order, because it
+keeps state across batches (the indexes of everything landed so far): that keeps links
+deterministic whatever task runner cleaned the batches. The state comes from the warehouse
+at the start of a run, so a run finds copies of articles landed by earlier runs without
+recomputing their signatures; with ``redis_url`` set, the article and passage indexes live
+in Redis instead, shared by every worker that points at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import duckdb
+
+import warehouse
+from cleaners.article import Article, without_paragraphs
+from dedup.index import RedisConfig
+from dedup.matching import ARTICLE_POLICY, PASSAGE_POLICY, ArticleIndex, PassageIndex, passage_id
+from dedup.signatures import Signature
+from dedup.site_repetition import RepetitionRow, SiteRepetition
+from flows.stages import Cleaned, CleanedDoc
+from sources.read import Reject
+
+T = TypeVar("T")
+
+#: Kind and rule of a paragraph removed because it recurs across a site's articles.
+REPEATED_KIND, REPEATED_RULE = "widget", "repeated_on_site"
+
+
+@dataclass(slots=True)
+class Deduped:
+    """One batch after dedup: warehouse rows, and what the run report counts."""
+
+    batch: warehouse.Batch
+    rejects: list[Reject] = field(default_factory=list)
+    #: article_id -> original article_id, for the near-duplicate copies of this batch.
+    copies: dict[str, str] = field(default_factory=dict)
+
+
+class Deduplicator:
+    def __init__(
+        self,
+        *,
+        min_site_articles: int = 3,
+        redis: RedisConfig | None = None,
+        site_rows: list[RepetitionRow] | None = None,
+    ) -> None:
+        self.articles = ArticleIndex(ARTICLE_POLICY, redis)
+        self.passages = PassageIndex(PASSAGE_POLICY, redis)
+        self.sites = SiteRepetition(min_site_articles, site_rows or [])
+
+    @classmethod
+    def from_warehouse(
+        cls,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        min_site_articles: int = 3,
+        redis: RedisConfig | None = None,
+    ) -> Deduplicator:
+        """Rebuild the state of earlier runs from their stored signatures and counts."""
+        rows = [RepetitionRow(*row) for row in warehouse.dedup_state.site_passages(con)]
+        dedup = cls(min_site_articles=min_site_articles, redis=redis, site_rows=rows)
+        if redis is not None:
+            return dedup  # the shared index already holds what every worker landed
+        spec = ARTICLE_POLICY.spec
+        dedup.articles.add_many(
+            (article_id, site, Signature.from_bytes(spec, blob, size), original)
+            for article_id, site, size, blob, original in warehouse.dedup_state.article_signatures(
+                con, spec.id
+            )
+        )
+        spec = PASSAGE_POLICY.spec
+        dedup.passages.add_many(
+            (pid, article_id, Signature.from_bytes(spec, blob, size), original)
+            for pid, article_id, size, blob, original in warehouse.dedup_state.passage_signatures(
+                con, spec.id
+            )
+        )
+        return dedup
+
+    def process(self, cleaned: Cleaned, run_id: str) -> Deduped:
+        """Link, strip site chrome, and build the rows of one cleaned batch."""
+        new = [d for d in cleaned.docs if d.article_id not in self.articles]
+        copies = self.articles.link((d.article_id, d.article.site, d.signature) for d in new)
+        for doc in new:
+            site = _site_key(doc)
+            if site and doc.article_id not in copies:
+                self.sites.observe(site, doc.article_id, doc.paragraph_hashes)
+        out = Deduped(batch=warehouse.Batch(run_id=run_id), rejects=list(cleaned.rejects))
+        out.copies = copies
+        kept: list[CleanedDoc] = []
+        for doc in cleaned.docs:
+            doc = self._strip_site_chrome(doc)
+            if doc.article.paragraphs:
+                kept.append(doc)
+            else:
+                out.rejects.append(Reject(doc.source, "every paragraph is repeated site chrome"))
+        passage_links = self.passages.link(
+            (passage_id(doc.article_id, position), doc.article_id, sig)
+            for doc in kept
+            for position, sig in enumerate(doc.passage_signatures)
+            if sig is not None
+        )
+        for doc in kept:
+            _add_rows(out.batch, doc, copies.get(doc.article_id), passage_links)
+        out.batch.rejects = [{"source": r.source, "reason": r.reason} for r in out.rejects]
+        out.batch.site_passages = [
+            {"site": r.site, "passage_hash": r.passage_hash, "article_count": r.article_count,
+             "first_seen": r.first_seen}
+            for r in self.sites.changes()
+        ]  # fmt: skip
+        return out
+
+    def _strip_site_chrome(self, doc: CleanedDoc) -> CleanedDoc:
+        site = _site_key(doc)
+        if not site:
+            return doc
+        flags = self.sites.flag(site, doc.paragraph_hashes)
+        if not any(flags):
+            return doc
+        return replace(
+            doc,
+            article=without_paragraphs(doc.article, flags, REPEATED_KIND, REPEATED_RULE),
+            passage_signatures=_kept(doc.passage_signatures, flags),
+            paragraph_hashes=_kept(doc.paragraph_hashes, flags),
+        )
+
+
+def _kept(values: list[T], gone: list[bool]) -> list[T]:
+    return [value for value, drop in zip(values, gone, strict=True) if not drop]
+
+
+def redis_config(url: str) -> RedisConfig:
+    """``redis://host:port/db`` as the index's Redis settings."""
+    parts = urlsplit(url)
+    if parts.scheme != "redis" or not parts.hostname:
+        raise ValueError(f"redis_url must look like redis://host:port/0, not {url!r}")
+    db = int(parts.path.strip("/") or 0)
+    return RedisConfig(host=parts.hostname, port=parts.port or 6379, db=db)
+
+
+def _site_key(doc: CleanedDoc) -> str | None:
+    """The site whose chrome a document shares: its publisher, else its URL's host."""
+    if doc.article.site:
+        return doc.article.site
+    host = urlsplit(doc.url).hostname if doc.url else None
+    return host.removeprefix("www.") if host else None
+
+
+def removal_rows(article_id: str, article: Article) -> list[dict[str, object]]:
+    """The ``removals`` rows of an article: each removal with its position in the article."""
+    return [
+        {
+            "article_id": article_id,
+            "position": i,
+            "kind": r.kind,
+            "rule": r.rule,
+            "text": r.text,
+            "before_passage": r.before,
+        }
+        for i, r in enumerate(article.removed)
+    ]
+
+
+def _add_rows(
+    batch: warehouse.Batch,
+    doc: CleanedDoc,
+    duplicate_of: str | None,
+    passage_links: dict[str, str],
+) -> None:
+    article = doc.article
+    batch.articles.append(
+        {
+            "article_id": doc.article_id,
+            "source": doc.source,
+            "url": doc.url,
+            "title": article.title,
+            "site": article.site,
+            "published": article.published,
+            "authors": article.authors,
+            "body": article.text,
+            "word_count": article.word_count,
+            "duplicate_of": duplicate_of,
+            "content_sha256": doc.content_sha256,
+            "encoding": doc.encoding,
+            "input_format": doc.format,
+        }
+    )
+    batch.passages.extend(
+        {
+            "article_id": doc.article_id,
+            "position": i,
+            "text": text,
+            "duplicate_of": passage_links.get(passage_id(doc.article_id, i)),
+        }
+        for i, text in enumerate(article.paragraphs)
+    )
+    batch.removals.extend(removal_rows(doc.article_id, article))
+    batch.article_signatures.append(
+        {
+            "article_id": doc.article_id,
+            "spec": doc.signature.spec.id,
+            "site": article.site,
+            "size": doc.signature.size,
+            "hashvalues": doc.signature.to_bytes(),
+        }
+    )
+    for position, sig in enumerate(doc.passage_signatures):
+        if sig is not None:
+            batch.passage_signatures.append(
+                {
+                    "passage_id": passage_id(doc.article_id, position),
+                    "article_id": doc.article_id,
+                    "spec": sig.spec.id,
+                    "size": sig.size,
+                    "hashvalues": sig.to_bytes(),
+                }
+            )

@@ -1,0 +1,80 @@
+"""The compact LSH buckets against their definition: ids sharing at least one whole band."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dedup.band_table import BandTable
+
+
+def _brute_force(signatures: list[np.ndarray], query: np.ndarray, bands: int, rows: int):
+    shape = (bands, rows)
+    q = query[: bands * rows].reshape(shape)
+    return {
+        i
+        for i, sig in enumerate(signatures)
+        if (sig[: bands * rows].reshape(shape) == q).all(axis=1).any()
+    }
+
+
+def _corpus(seed: int) -> list[np.ndarray]:
+    """Small value ranges so that bands collide often, plus planted copies with a few changes
+    and exact repeats (a bucket holding several ids of one batch)."""
+    rng = np.random.default_rng(seed)
+    signatures = [rng.integers(0, 6, 16, dtype=np.uint32) for _ in range(120)]
+    for i in range(0, 120, 10):
+        copy = signatures[i].copy()
+        copy[rng.integers(0, 16, 3)] += 100
+        signatures += [copy, signatures[i].copy()]
+    order = rng.permutation(len(signatures))
+    return [signatures[i] for i in order]
+
+
+@pytest.mark.parametrize("batch", [1, 7, 64, 1000])
+def test_link_finds_what_one_item_at_a_time_would_across_batches_and_merges(batch):
+    """Each item's candidates are the earlier items sharing a band, whether they came in an
+    earlier batch (and run, merged or not) or earlier in the same batch."""
+    bands, rows = 8, 2
+    signatures = _corpus(batch)
+    table = BandTable(bands, rows)
+    for first in range(0, len(signatures), batch):
+        chunk = signatures[first : first + batch]
+        ids = np.arange(first, first + len(chunk)) * 3 + 5  # ids need not be positions
+        positions, found = table.link(ids, np.stack(chunk))
+        pairs = set(zip(positions.tolist(), found.tolist(), strict=True))
+        expected = {
+            (i, j * 3 + 5)
+            for i, sig in enumerate(chunk)
+            for j in _brute_force(signatures[: first + i], sig, bands, rows)
+        }
+        assert pairs == expected
+        assert list(zip(positions, found, strict=True)) == sorted(pairs)
+    for sig in signatures[:20]:
+        assert table.query(sig) == {j * 3 + 5 for j in _brute_force(signatures, sig, bands, rows)}
+
+
+def test_add_makes_items_found_by_query_and_link():
+    signatures = _corpus(1)
+    table = BandTable(bands=8, rows=2)
+    table.add(np.arange(100), np.stack(signatures[:100]))
+    for sig in signatures[100:110]:
+        assert table.query(sig) == _brute_force(signatures[:100], sig, 8, 2)
+    positions, found = table.link(np.array([100]), signatures[100][np.newaxis])
+    assert set(found.tolist()) == _brute_force(signatures[:100], signatures[100], 8, 2)
+    assert set(positions.tolist()) <= {0}
+
+
+def test_equal_rows_in_different_bands_are_not_candidates():
+    table = BandTable(bands=2, rows=2)
+    table.add(np.array([0]), np.array([[1, 2, 3, 4]], dtype=np.uint32))
+    assert table.query(np.array([3, 4, 9, 9], dtype=np.uint32)) == set()
+    assert table.query(np.array([9, 9, 3, 4], dtype=np.uint32)) == {0}
+
+
+def test_runs_stay_few_and_hold_every_entry():
+    table = BandTable(bands=4, rows=1)
+    for item in range(1000):
+        table.add(np.array([item]), np.array([[item, item + 1, item + 2, item + 3]], np.uint32))
+    assert table.runs <= 12  # size-tiered: O(log n) runs
+    assert table.nbytes == 1000 * 4 * (8 + 4)

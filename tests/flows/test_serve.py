@@ -1,0 +1,87 @@
+"""`presswash serve` for real: a local Prefect server, a scheduled deployment, an inbox."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+DEADLINE = 180.0
+
+
+def _read(db: Path, sql: str) -> list[tuple] | None:
+    """Rows of ``sql``, or None while the file is missing or an ingest holds it."""
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute(sql).fetchall()
+    except (duckdb.IOException, duckdb.CatalogException):
+        return None
+
+
+def _wait_for(db: Path, sql: str, expected: list[tuple], server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "presswash serve exited early"
+        if _read(db, sql) == expected:
+            return
+        time.sleep(1)
+    raise AssertionError(f"{sql!r} never gave {expected}; last: {_read(db, sql)}")
+
+
+def test_serve_lands_each_inbox_file_exactly_once(tmp_path: Path) -> None:
+    inbox, db = tmp_path / "inbox", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    shutil.copy(SEEDS[0], inbox)
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env |= {
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        # Schedule and pick up runs every second or two instead of every minute.
+        "PREFECT_API_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }
+    cmd = [sys.executable, "-m", "flows.cli", "serve", "--inbox", str(inbox), "--db", str(db)]
+    server = subprocess.Popen(
+        [*cmd, "--interval", "3"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(db, "SELECT count(*) FROM inbox_files", [(1,)], server)
+        shutil.copy(SEEDS[1], inbox)
+        _wait_for(db, "SELECT count(*) FROM inbox_files", [(2,)], server)
+        # Let several more runs pass over the unchanged inbox.
+        runs_now = _read(db, "SELECT count(*) FROM runs") or [(0,)]
+        _wait_for_more_runs(db, runs_now[0][0] + 3, server)
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    per_source = _read(db, "SELECT source, count(*) FROM articles GROUP BY source ORDER BY 1")
+    assert per_source == [(str(inbox / SEEDS[0].name), 1), (str(inbox / SEEDS[1].name), 1)]
+    assert _read(db, "SELECT sum(landed), sum(duplicates) FROM runs WHERE status = 'ok'") == [
+        (2, 0)
+    ]
+
+
+def _wait_for_more_runs(db: Path, count: int, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "presswash serve exited early"
+        rows = _read(db, "SELECT count(*) FROM runs WHERE status = 'ok'")
+        if rows and rows[0][0] >= count:
+            return
+        time.sleep(1)
+    raise AssertionError(f"fewer than {count} runs finished")
