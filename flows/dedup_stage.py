@@ -189,6 +189,7 @@ def _add_rows(
             "content_sha256": doc.content_sha256,
             "encoding": doc.encoding,
             "input_format": doc.format,
+            "fetched_at": doc.fetched_at,
         }
     )
     batch.passages.extend(

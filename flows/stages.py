@@ -6,6 +6,7 @@ document becomes a reject with a reason and the rest of the batch goes on.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import pickle
 from collections.abc import Iterable
@@ -29,6 +30,8 @@ class Document:
     url: str | None
     encoding: str
     content_sha256: str
+    #: When the scraper fetched the page (JSONL ``fetched_at``, WARC-Date), if it says.
+    fetched_at: dt.datetime | None = None
 
     @property
     def article_id(self) -> str:
@@ -54,6 +57,7 @@ class CleanedDoc:
     format: str
     encoding: str
     content_sha256: str
+    fetched_at: dt.datetime | None
     article: Article
     signature: Signature
     #: One per paragraph, ``None`` for paragraphs too short to be matched as passages.
@@ -102,8 +106,24 @@ def decode_batch(items: Iterable[RawDoc | Reject]) -> Decoded:
             continue
         raw = item.data if isinstance(item.data, bytes) else item.data.encode("utf-8")
         digest = hashlib.sha256(raw).hexdigest()
-        out.documents.append(Document(item.source, text, item.format, item.url, encoding, digest))
+        fetched = fetched_time(item.fetched_at)
+        doc = Document(item.source, text, item.format, item.url, encoding, digest, fetched)
+        out.documents.append(doc)
     return out
+
+
+def fetched_time(value: str | None) -> dt.datetime | None:
+    """An ISO 8601 fetch time as naive UTC, like every timestamp in the warehouse; ``None``
+    when missing or unreadable (a bad fetch time is not a reason to reject an article)."""
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return when
 
 
 def _decode(item: RawDoc) -> tuple[str, str]:
@@ -150,6 +170,7 @@ def clean_batch(documents: Iterable[Document]) -> Cleaned:
                 format=doc.format,
                 encoding=doc.encoding,
                 content_sha256=doc.content_sha256,
+                fetched_at=doc.fetched_at,
                 article=article,
                 signature=sig,
                 passage_signatures=passages,

@@ -33,6 +33,7 @@ ARTICLE_COLUMNS = pa.schema(
         ("content_sha256", pa.string()),
         ("encoding", pa.string()),
         ("input_format", pa.string()),
+        ("fetched_at", pa.timestamp("us")),
     ]
 )
 PASSAGE_COLUMNS = pa.schema(
