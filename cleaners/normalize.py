@@ -120,7 +120,3 @@ def _casefold(text: str) -> str:
         return text.casefold()
     step = _CASEFOLD_SLICE
     return "".join(text[i : i + step].casefold() for i in range(0, len(text), step))
-
-
-def word_count(text: str) -> int:
-    return len(text.split())

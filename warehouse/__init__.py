@@ -5,7 +5,6 @@ Takes plain rows (dicts); never imports ``cleaners`` or ``flows``.
 
 from warehouse import dedup_state
 from warehouse.connection import open_warehouse
-from warehouse.duplicates import set_duplicate_of, set_passage_duplicates
 from warehouse.errors import SchemaVersionError, WarehouseError, WarehouseLocked
 from warehouse.inbox import processed_files
 from warehouse.load import Batch, LandResult, land
@@ -33,8 +32,6 @@ __all__ = [
     "land",
     "open_warehouse",
     "processed_files",
-    "set_duplicate_of",
-    "set_passage_duplicates",
     "start_run",
     "stats",
 ]

@@ -21,13 +21,12 @@ from report import page_name
 from report.charts import axis_scale, keep_top, stacked_bars
 from report.original import original_order
 from tests.helpers.browser import Browser, find_chromium
+from tests.helpers.links import set_duplicate_of, set_passage_duplicates
 from warehouse import (
     Batch,
     finish_run,
     land,
     open_warehouse,
-    set_duplicate_of,
-    set_passage_duplicates,
     start_run,
 )
 

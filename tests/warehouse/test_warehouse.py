@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.helpers.links import set_duplicate_of
 from tests.helpers.lock_holder import held_by_other_process
 from warehouse import (
     Batch,
@@ -25,8 +26,6 @@ from warehouse import (
     finish_run,
     land,
     open_warehouse,
-    set_duplicate_of,
-    set_passage_duplicates,
     start_run,
     stats,
 )
@@ -563,36 +562,6 @@ def test_run_is_started_then_finished(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT status, finished_at, inputs, landed, duplicates, near_duplicates, rejected,"
         " removals_by_kind FROM runs"
     ).fetchall() == [("failed", done, 5, 3, 1, 1, 1, by_kind)]
-
-
-def test_duplicate_links_on_articles_and_passages(con: duckdb.DuckDBPyConnection) -> None:
-    land(
-        con,
-        batch_of(
-            article_rows("a1", ["Shared lead.", "Own text."]),
-            article_rows("a2", ["Shared lead.", "Other text."]),
-            article_rows("a3", ["Copy."]),
-        ),
-    )
-    assert set_duplicate_of(con, [("a2", "a1"), ("a3", "a1")]) == 2
-    assert set_duplicate_of(con, [("a3", None)]) == 1
-    assert set_passage_duplicates(con, [("a2:0", "a1:0")]) == 1
-    assert con.execute("SELECT article_id, duplicate_of FROM articles ORDER BY 1").fetchall() == [
-        ("a1", None),
-        ("a2", "a1"),
-        ("a3", None),
-    ]
-    assert con.execute(
-        "SELECT passage_id FROM passages WHERE duplicate_of = 'a1:0'"
-    ).fetchall() == [("a2:0",)]
-
-    for bad in ([("a3", "a9")], [("a9", "a1"), ("a3", "a1")], [("a1", "a1")]):
-        with pytest.raises(ValueError):
-            set_duplicate_of(con, bad)
-    with pytest.raises(ValueError, match="a1:7"):
-        set_passage_duplicates(con, [("a2:1", "a1:7")])
-    assert count(con, "articles WHERE duplicate_of IS NOT NULL") == 1
-    assert count(con, "passages WHERE duplicate_of IS NOT NULL") == 1
 
 
 # -- queries for the CLI -----------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Linking duplicates found after landing: ``duplicate_of`` on articles and passages."""
+"""Setting duplicate links on landed rows: how the tests build warehouses with copies (the
+flow links copies while landing; nothing else in presswash sets them after)."""
 
 from __future__ import annotations
 
