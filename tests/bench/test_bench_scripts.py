@@ -51,6 +51,7 @@ def _dataset(root: Path, pages: int = 4) -> Path:
     return root
 
 
+@pytest.mark.flow
 @pytest.mark.slow
 def test_throughput_bench_runs_the_flow_and_prints_every_stage(tmp_path: Path) -> None:
     dataset = _dataset(tmp_path / "dataset")

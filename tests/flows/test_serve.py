@@ -11,6 +11,10 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
+
+# serve runs real flows against its own temporary Prefect server.
+pytestmark = pytest.mark.flow
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
