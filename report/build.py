@@ -22,7 +22,7 @@ import duckdb
 import jinja2
 
 import warehouse
-from cleaners.article import LIFTED_KINDS, REMOVED_KINDS
+from cleaners.kinds import LIFTED, REMOVED
 from report.charts import (
     OTHER_COLOR,
     BarChart,
@@ -42,7 +42,7 @@ from warehouse.report_queries import (
 )
 
 #: One colour per boilerplate kind, the same on every chart and page.
-KIND_COLORS = series_colors(REMOVED_KINDS + LIFTED_KINDS)
+KIND_COLORS = series_colors(REMOVED + LIFTED)
 NO_SITE = "(no site)"
 OTHER_SITES = "other sites"
 _SAFE_PAGE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}")
