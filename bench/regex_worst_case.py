@@ -43,7 +43,7 @@ from cleaners.rules.credits import credit_names, fold_dashes, split_names
 from cleaners.rules.legal import COPYRIGHT_RULES, legal_terms
 from cleaners.rules.shape import bare, ends_sentence, is_truncated_teaser
 from cleaners.rules.sidebars import link_only
-from evaluation.adversarial import PROSE, adversarial_lines, in_body
+from evaluation.adversarial import PROSE, adversarial_lines, in_body, wrapped_lines
 
 
 @dataclass(frozen=True)
@@ -176,11 +176,6 @@ def growth_table(worst: dict[str, tuple[str, Result]], size: int, budget: float)
         ratios = [b / a if a > 1e-4 else float("nan") for a, b in itertools.pairwise(times)]
         cells = " ".join(f"{t:10.4f}" for t in times) + " " * 11 * (len(sizes) - len(times))
         print(f"{rule_name:28} {line_name:18} {cells}   " + " ".join(f"{r:.1f}" for r in ratios))
-
-
-def wrapped_lines(count: int) -> str:
-    """One paragraph hard-wrapped over ``count`` lines: each continues the one above."""
-    return "\n".join(f"word{i} and more words of the wrapped line" for i in range(count))
 
 
 def wrapped_table(budget: float) -> None:
