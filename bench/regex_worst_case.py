@@ -4,15 +4,18 @@
 
 Three tables:
 
-1. **Rules**: every rule function of ``cleaners.rules``, ``cleaners.blocks``,
-   ``cleaners.normalize`` and ``clean_text`` (on a document made of prose around the line), on
+1. **Rules**: every registered rule that has a test (``cleaners.rules.registry``), the
+   helpers of ``cleaners.rules``, ``cleaners.blocks``, ``cleaners.normalize`` and
+   ``clean_text`` (on a document made of prose around the line), on
    every adversarial line of ``--size`` characters. Lines are runs of a unit that a pattern
    starts on but cannot finish (``(``, ``![``, ``Photo ``, ``http://`` ...), and alternations
    of them. Key-taking rules get the line case-folded, as they do in the pipeline. Prints the
    worst line per rule and the slowest rule.
 2. **Growth**: each rule on its worst line at 1/4, 1/2 and 1 of ``--size``. Linear time shows
    as a ratio of about 2 per doubling; a quadratic rule shows 4.
-3. **Hostile documents**: ``clean_text`` on a 10 MB single line, NUL bytes, lone surrogates
+3. **Wrapped lines**: ``split_blocks`` on 16k, 32k and 64k hard-wrapped lines of one
+   paragraph (lower case, no sentence end), with the ratio per doubling.
+4. **Hostile documents**: ``clean_text`` on a 10 MB single line, NUL bytes, lone surrogates
    (as ``surrogateescape`` decoding leaves them) and backtracking lines, with seconds and the
    peak memory measured by ``tracemalloc``.
 
@@ -34,8 +37,13 @@ from cleaners import clean_text
 from cleaners.article import Block, Hints
 from cleaners.blocks import make_block, split_blocks
 from cleaners.normalize import detection_key, fold_ws, normalize_document
-from cleaners.rules import dates, metadata, patterns
-from evaluation.adversarial import PROSE, adversarial_lines, in_body
+from cleaners.rules import dates, metadata, registry
+from cleaners.rules.captions import strip_inline_images
+from cleaners.rules.credits import credit_names, fold_dashes, split_names
+from cleaners.rules.legal import COPYRIGHT_RULES, legal_terms
+from cleaners.rules.shape import bare, ends_sentence, is_truncated_teaser
+from cleaners.rules.sidebars import link_only
+from evaluation.adversarial import PROSE, adversarial_lines, in_body, wrapped_lines
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,8 @@ class Rule:
 
 def _legal_block(line: str) -> list[Block]:
     block = make_block(line)
-    block.label, block.rule = "legal", "copyright_line"
+    rule = COPYRIGHT_RULES[0]
+    block.label, block.rule = rule.kind, rule.name
     return [block]
 
 
@@ -55,27 +64,27 @@ def _key(line: str) -> str:
     return line.casefold()
 
 
+def _registered(rule: registry.Rule) -> Rule:
+    """A registered rule on a block of the line (its key as the pipeline would give it)."""
+    return Rule(rule.name, lambda s: rule(Block(text=s, key=_key(s))))
+
+
 RULES: tuple[Rule, ...] = (
+    *(_registered(rule) for rule in registry.rules() if rule.test is not None),
     Rule("normalize_document", normalize_document),
     Rule("fold_ws", fold_ws),
     Rule("detection_key", detection_key),
     Rule("split_blocks", split_blocks),
     Rule("make_block", make_block),
-    Rule("caption_rule", lambda s: patterns.caption_rule(_key(s), s)),
-    Rule("strip_inline_images", patterns.strip_inline_images),
-    Rule("legal_rule", lambda s: patterns.legal_rule(_key(s))),
-    Rule("legal_terms", lambda s: patterns.legal_terms(_key(s))),
-    Rule("widget_rule", lambda s: patterns.widget_rule(_key(s))),
-    Rule("credit_rule", lambda s: patterns.credit_rule(_key(s), s)),
-    Rule("credit_names", patterns.credit_names),
-    Rule("split_names", patterns.split_names),
-    Rule("fold_dashes", patterns.fold_dashes),
-    Rule("navigation_rule", lambda s: patterns.navigation_rule(_key(s))),
-    Rule("sidebar_lead_rule", lambda s: patterns.sidebar_lead_rule(_key(s))),
-    Rule("link_only", lambda s: patterns.link_only(_key(s))),
-    Rule("is_truncated_teaser", lambda s: patterns.is_truncated_teaser(_key(s))),
-    Rule("ends_sentence", patterns.ends_sentence),
-    Rule("dateline_rule", lambda s: dates.dateline_rule(_key(s))),
+    Rule("strip_inline_images", strip_inline_images),
+    Rule("legal_terms", lambda s: legal_terms(_key(s))),
+    Rule("bare", lambda s: bare(_key(s))),
+    Rule("credit_names", credit_names),
+    Rule("split_names", split_names),
+    Rule("fold_dashes", fold_dashes),
+    Rule("link_only", lambda s: link_only(_key(s))),
+    Rule("is_truncated_teaser", lambda s: is_truncated_teaser(_key(s))),
+    Rule("ends_sentence", ends_sentence),
     Rule("parse_date", dates.parse_date),
     Rule("copyright_holder", lambda s: metadata.copyright_holder(_legal_block(s))),
     Rule(
@@ -169,6 +178,15 @@ def growth_table(worst: dict[str, tuple[str, Result]], size: int, budget: float)
         print(f"{rule_name:28} {line_name:18} {cells}   " + " ".join(f"{r:.1f}" for r in ratios))
 
 
+def wrapped_table(budget: float) -> None:
+    print("\n== split_blocks on hard-wrapped lines of one paragraph (seconds) ==")
+    counts = [16_000, 32_000, 64_000]
+    times = [timed(split_blocks, wrapped_lines(n), 30 * budget) for n in counts]
+    ratios = [b / a if a > 1e-4 else float("nan") for a, b in itertools.pairwise(times)]
+    print(" ".join(f"{n:>10,}" for n in counts) + "   ratios")
+    print(" ".join(f"{t:10.4f}" for t in times) + "   " + " ".join(f"{r:.1f}" for r in ratios))
+
+
 def hostile_documents() -> dict[str, str]:
     mib = 1 << 20
     sentence = PROSE + " "
@@ -231,6 +249,7 @@ def main() -> None:
     args = parser.parse_args()
     worst = rules_table(args.size, args.budget, args.only)
     growth_table(worst, args.size, args.budget)
+    wrapped_table(args.budget)
     if not args.skip_hostile:
         hostile_table(args.budget)
 

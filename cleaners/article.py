@@ -5,27 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-#: The ``kind`` vocabulary of removals (see DESIGN.md, "Boilerplate kinds").
-#: Removed outright:
-REMOVED_KINDS = ("caption", "sidebar", "legal", "widget", "navigation")
-#: Lifted into metadata (and also recorded as removals, so the audit trail is whole):
-LIFTED_KINDS = ("title", "duplicate_title", "masthead", "dateline", "credit")
-#: Kept in the body:
-KEPT_KINDS = ("body", "heading")
-KINDS = REMOVED_KINDS + LIFTED_KINDS + KEPT_KINDS
+from .kinds import Kind
 
 
 @dataclass(frozen=True, slots=True)
 class Removal:
     """One piece of text taken out of the body, with why.
 
-    ``kind`` is from :data:`KINDS`; ``rule`` names the rule that fired, so an
-    analyst can count and audit each rule separately. ``before`` is the index of the kept
+    ``kind`` is a :class:`~cleaners.kinds.Kind`; ``rule`` is the registered name of the rule
+    that fired (``cleaners.rules.registry``), so an analyst can count and audit each rule
+    separately. ``before`` is the index of the kept
     paragraph the removed text stood before (``len(paragraphs)`` when it came after the
     last one), so the original order of a document can be rebuilt for auditing.
     """
 
-    kind: str
+    kind: Kind
     rule: str
     text: str
     before: int = 0
@@ -48,7 +42,7 @@ class Block:
     line: int = 0
     heading: bool = False
     gap_before: bool = True
-    label: str = "body"
+    label: Kind = Kind.BODY
     rule: str = ""
 
 
@@ -77,7 +71,7 @@ class Article:
         return sum(len(p.split()) for p in self.paragraphs)
 
 
-def without_paragraphs(article: Article, drop: list[bool], kind: str, rule: str) -> Article:
+def without_paragraphs(article: Article, drop: list[bool], kind: Kind, rule: str) -> Article:
     """A copy of ``article`` with the flagged paragraphs moved to its removals.
 
     Walks the document in its original order (each paragraph preceded by the removals that

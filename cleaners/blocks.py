@@ -9,13 +9,15 @@ end a sentence, followed directly by one that starts in lower case) is joined to
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .article import Block
 from .normalize import detection_key, fold_ws
 
 _MD_HEADING = re.compile(r"#{1,6}\s")
 _MD_BOLD_LINE = re.compile(r"^(\*\*|__)([^*_].*?)\1$")
-_SENTENCE_END = re.compile(r"[.!?…:;,\"'”’)\]]$")
+#: A character that ends a line which is not continued on the next.
+_SENTENCE_END = re.compile(r"[.!?…:;,\"'”’)\]]")
 
 
 def make_block(text: str, line: int = 0, heading: bool = False, gap_before: bool = True) -> Block:
@@ -27,8 +29,13 @@ def make_block(text: str, line: int = 0, heading: bool = False, gap_before: bool
 
 
 def split_blocks(text: str) -> list[Block]:
-    """Blocks of a normalized document, in order, with their 1-based source line numbers."""
+    """Blocks of a normalized document, in order, with their 1-based source line numbers.
+
+    The lines of a hard-wrapped paragraph are collected and joined once, when the paragraph
+    ends, so the time stays linear in the number of lines however long the paragraph.
+    """
     blocks: list[Block] = []
+    paragraph: _Paragraph | None = None
     gap = True
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
@@ -42,13 +49,34 @@ def split_blocks(text: str) -> list[Block]:
             line, heading = m.group(2), True
         if not line:
             continue
-        prev = blocks[-1] if blocks else None
-        if prev and not gap and not heading and not prev.heading and _continues(prev.text, line):
-            blocks[-1] = make_block(f"{prev.text} {line}", prev.line, False, prev.gap_before)
+        if paragraph and not gap and not heading and paragraph.continued_by(line):
+            paragraph.lines.append(line)
         else:
-            blocks.append(make_block(line, number, heading, gap))
+            if paragraph:
+                blocks.append(paragraph.block())
+            paragraph = _Paragraph([line], number, heading, gap)
         gap = False
+    if paragraph:
+        blocks.append(paragraph.block())
     return blocks
+
+
+@dataclass(slots=True)
+class _Paragraph:
+    """The lines of one block so far, with where it starts."""
+
+    lines: list[str]
+    line: int
+    heading: bool
+    gap_before: bool
+
+    def continued_by(self, line: str) -> bool:
+        """A heading is never continued; else see :func:`_continues` (the paragraph's last
+        character is its last line's: every line is stripped)."""
+        return not self.heading and _continues(self.lines[-1], line)
+
+    def block(self) -> Block:
+        return make_block(" ".join(self.lines), self.line, self.heading, self.gap_before)
 
 
 def _heading_text(line: str) -> str:
@@ -66,4 +94,4 @@ def _heading_text(line: str) -> str:
 
 def _continues(previous: str, line: str) -> bool:
     """True when ``line`` is the hard-wrapped rest of the sentence in ``previous``."""
-    return not _SENTENCE_END.search(previous) and line[:1].islower()
+    return not _SENTENCE_END.match(previous[-1:]) and line[:1].islower()

@@ -2,8 +2,8 @@
 
 Cleaning runs in passes over the blocks of one document:
 
-1. **Patterns** (``rules.patterns``, ``rules.dates``): what a block looks like on its own —
-   a markdown image, a copyright line, a byline, a date stamp, a breadcrumb, a widget phrase.
+1. **Block rules** (every ``Stage.BLOCK`` rule of ``rules.registry``): what a block looks like
+   on its own — a markdown image, a copyright line, a byline, a date stamp, a widget phrase.
 2. **Lists**: a "Related:" lead and the short lines after it; runs of link-only lines; a
    trailing run of short headline lines interleaved with dates and teasers (a sidebar of
    other stories).
@@ -12,41 +12,48 @@ Cleaning runs in passes over the blocks of one document:
    it is the footer, where leftover short lines are chrome. Between, a short line is body: a
    subheading when prose follows it, or a short paragraph.
 
-Each block ends with a label from the kinds vocabulary and, when removed or lifted, the rule
-that decided it.
+Each block ends with a label from the kinds vocabulary (``kinds.Kind``) and, when removed or
+lifted, the name of the registered rule that decided it.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from itertools import islice
 
 from .article import Article, Block, Hints, Removal
 from .blocks import make_block, split_blocks
+from .kinds import Kind
 from .normalize import detection_key, normalize_document
-from .rules import metadata
-from .rules.dates import dateline_rule, parse_date
-from .rules.patterns import (
-    caption_rule,
-    credit_names,
-    credit_rule,
-    ends_sentence,
-    is_truncated_teaser,
-    legal_rule,
-    legal_terms,
+from .rules import metadata, registry
+from .rules.captions import INLINE_MARKDOWN_IMAGE, strip_inline_images
+from .rules.credits import credit_names
+from .rules.dates import parse_date
+from .rules.footer import LEGAL_CONTINUATION, LEGAL_TERMS_IN_FOOTER, TRAILING_CHROME
+from .rules.header import (
+    HEADLINE,
+    HEADLINE_MATCHES_METADATA,
+    REPEATED_HEADLINE,
+    SECTION_KICKER,
+    breadcrumb,
+)
+from .rules.legal import legal_terms
+from .rules.registry import Rule, Stage
+from .rules.shape import ends_sentence, is_truncated_teaser
+from .rules.sidebars import (
+    HEADLINE_LIST,
+    LINK_LIST,
+    RELATED_LIST_ITEM,
+    REPEATED_BLOCK,
     link_only,
-    navigation_rule,
-    sidebar_lead_rule,
-    strip_inline_images,
-    widget_rule,
+    related_list,
 )
 
-BODY = "body"
-HEADING = "heading"
+BODY = Kind.BODY
+HEADING = Kind.HEADING
 _KEPT = (BODY, HEADING)
-_CHROME = ("legal", "widget", "credit", "caption")
+_CHROME = (Kind.LEGAL, Kind.WIDGET, Kind.CREDIT, Kind.CAPTION)
 _LOOSE_WORD = re.compile(r"\w+")
 #: A markdown link; text and target stop at the next bracket or parenthesis (linear time).
 _MD_LINK = re.compile(r"(?<!!)\[([^\[\]]+)\]\([^()\s]*(?:\s\"[^\"]*\")?\)")
@@ -127,28 +134,21 @@ def _words(block: Block) -> int:
 
 # ------------------------------------------------------------------------- pass 1: patterns
 
-_PATTERNS: tuple[tuple[str, Callable[[Block], str | None]], ...] = (
-    ("caption", lambda b: caption_rule(b.key, b.text)),
-    ("legal", lambda b: legal_rule(b.key)),
-    ("sidebar", lambda b: sidebar_lead_rule(b.key)),
-    ("credit", lambda b: credit_rule(b.key, b.text)),
-    ("dateline", lambda b: dateline_rule(b.key)),
-    ("widget", lambda b: widget_rule(b.key)),
-)
-
 
 def _label_patterns(blocks: list[Block]) -> None:
+    """Every registered block rule, in priority order, on each block not labelled yet."""
+    tests = [(rule, rule.test) for rule in registry.rules(Stage.BLOCK)]
     for block in blocks:
         if block.label != BODY:
             continue
-        for kind, test in _PATTERNS:
-            if rule := test(block):
-                _set(block, kind, rule)
+        for rule, test in tests:
+            if test(block):
+                _set(block, rule)
                 break
 
 
-def _set(block: Block, kind: str, rule: str) -> None:
-    block.label, block.rule = kind, rule
+def _set(block: Block, rule: Rule) -> None:
+    block.label, block.rule = rule.kind, rule.name
 
 
 # ------------------------------------------------------------------------- pass 2: lists
@@ -159,10 +159,10 @@ def _label_lists(blocks: list[Block], structured: bool) -> None:
     i = 0
     while i < len(blocks):
         block = blocks[i]
-        if block.label == "sidebar" and block.rule == "related_list" and not structured:
+        if block.rule == related_list.name and not structured:
             j = i + 1
             while j < len(blocks) and _is_list_item(blocks[j]):
-                _set(blocks[j], "sidebar", "related_list")
+                _set(blocks[j], RELATED_LIST_ITEM)
                 j += 1
             i = j
             continue
@@ -172,7 +172,7 @@ def _label_lists(blocks: list[Block], structured: bool) -> None:
                 j += 1
             if j - i >= 2:
                 for item in blocks[i:j]:
-                    _set(item, "sidebar", "link_list")
+                    _set(item, LINK_LIST)
             i = j
             continue
         i += 1
@@ -180,7 +180,7 @@ def _label_lists(blocks: list[Block], structured: bool) -> None:
 
 def _is_list_item(block: Block) -> bool:
     """A headline, a link or a date line: what follows a "Related:" lead."""
-    if block.label == "dateline":
+    if block.label == Kind.DATELINE:
         return True
     words = _words(block)
     short = words <= HEADLINE_WORDS and not ends_sentence(block.text)
@@ -205,11 +205,11 @@ def _label_trailing_listing(blocks: list[Block]) -> None:
     for i in range(end - 1, -1, -1):
         block = blocks[i]
         words = _words(block)
-        if block.label == "sidebar" and words <= HEADLINE_WORDS:
+        if block.label == Kind.SIDEBAR and words <= HEADLINE_WORDS:
             headlines.append(block.key)
-        elif block.label in _CHROME or block.label in ("sidebar", "navigation"):
+        elif block.label in _CHROME or block.label in (Kind.SIDEBAR, Kind.NAVIGATION):
             pass
-        elif block.label == "dateline":
+        elif block.label == Kind.DATELINE:
             dates += 1
         elif block.label != BODY:
             break
@@ -223,13 +223,13 @@ def _label_trailing_listing(blocks: list[Block]) -> None:
     repeated = len(headlines) - len(set(headlines))
     if len(headlines) >= 3 and (dates >= 2 or repeated >= 2 or truncated >= 2):
         for block in blocks[start:]:
-            if block.label in (BODY, "dateline", "navigation"):
-                _set(block, "sidebar", "headline_list")
+            if block.label in (BODY, Kind.DATELINE, Kind.NAVIGATION):
+                _set(block, HEADLINE_LIST)
 
 
 def _lists_above(block: Block) -> bool:
     """The block above a teaser is a headline or a date line."""
-    if block.label == "dateline":
+    if block.label == Kind.DATELINE:
         return True
     return block.label == BODY and _words(block) <= HEADLINE_WORDS and not ends_sentence(block.text)
 
@@ -260,32 +260,32 @@ def _label_header(
     first prose. (Breadcrumbs only here: a line of "a | b | c" further down is a table row
     or a list, not navigation.)"""
     for block in blocks[:first]:
-        if block.label == BODY and (rule := navigation_rule(block.key)):
-            _set(block, "navigation", rule)
+        if block.label == BODY and breadcrumb(block):
+            _set(block, breadcrumb)
     found = _find_title(blocks, first, hints, structured)
     if found is None:
         return
     title, rule = found
-    _set(blocks[title], "title", rule)
+    _set(blocks[title], rule)
     title_key = _loose(blocks[title].key)
     limit = _loose_words(title_key)
     for i, block in enumerate(blocks):
         if i != title and block.label in (BODY, HEADING) and _loose(block.key, limit) == title_key:
-            _set(block, "duplicate_title", "repeated_headline")
+            _set(block, REPEATED_HEADLINE)
     holder = metadata.copyright_holder(blocks)
     for block in blocks[:title]:
         if block.label != BODY:
             continue
         rule = metadata.masthead_rule(block, hints=hints, holder=holder, url=url)
         if rule:
-            _set(block, "masthead", rule)
+            _set(block, rule)
         elif _words(block) <= 6 and not ends_sentence(block.text):
-            _set(block, "navigation", "section_kicker")
+            _set(block, SECTION_KICKER)
 
 
 def _find_title(
     blocks: list[Block], first: int, hints: Hints, structured: bool
-) -> tuple[int, str] | None:
+) -> tuple[int, Rule] | None:
     """The headline: the block matching the metadata title, else the best header candidate.
 
     Among the header blocks (before the first prose block) that are not sentences, the one
@@ -297,7 +297,7 @@ def _find_title(
         limit = _loose_words(wanted)
         for i, block in enumerate(blocks[: max(first, 1) + 3]):
             if block.label == BODY and _loose(block.key, limit) == wanted:
-                return i, "headline_matches_metadata"
+                return i, HEADLINE_MATCHES_METADATA
         if structured:
             return None
     candidates = [
@@ -320,7 +320,7 @@ def _find_title(
 
     best = max(candidates, key=score)
     # A lone one- or two-word line is a kicker or masthead, not a headline.
-    return (best, "headline") if _words(blocks[best]) >= 3 or score(best)[0] else None
+    return (best, HEADLINE) if _words(blocks[best]) >= 3 or score(best)[0] else None
 
 
 def _loose(key: str, limit: int | None = None) -> str:
@@ -345,12 +345,12 @@ def _label_footer(blocks: list[Block], last: int, structured: bool) -> None:
         if block.label != BODY:
             continue
         above = blocks[i - 1] if i else None
-        if above is not None and above.label == "legal" and not ends_sentence(above.text):
-            _set(block, "legal", "legal_continuation")
+        if above is not None and above.label == Kind.LEGAL and not ends_sentence(above.text):
+            _set(block, LEGAL_CONTINUATION)
         elif legal_terms(block.key):
-            _set(block, "legal", "legal_terms_in_footer")
+            _set(block, LEGAL_TERMS_IN_FOOTER)
         elif not structured and (not block.heading or i == len(blocks) - 1):
-            _set(block, "widget", "trailing_chrome")
+            _set(block, TRAILING_CHROME)
 
 
 def _label_body(blocks: list[Block], first: int, last: int, structured: bool) -> None:
@@ -363,7 +363,7 @@ def _label_body(blocks: list[Block], first: int, last: int, structured: bool) ->
             continue
         words = _words(block)
         if words >= 4 and block.key in seen and not structured:
-            _set(block, "sidebar", "repeated_block")
+            _set(block, REPEATED_BLOCK)
             continue
         seen.add(block.key)
         if block.heading or (
@@ -404,7 +404,10 @@ def _assemble(
         if block.label in _KEPT:
             text, images = strip_inline_images(block.text)
             here = len(article.paragraphs)
-            removed.extend(Removal("caption", "inline_markdown_image", i, here) for i in images)
+            removed.extend(
+                Removal(INLINE_MARKDOWN_IMAGE.kind, INLINE_MARKDOWN_IMAGE.name, image, here)
+                for image in images
+            )
             text = _MD_LINK.sub(r"\1", text)
             if not text:
                 continue
@@ -424,13 +427,13 @@ def _assemble(
 
 def _lift(article: Article, block: Block) -> None:
     """Copy a lifted block's information into the article's metadata (first one wins)."""
-    if block.label == "title" and article.title is None:
+    if block.label == Kind.TITLE and article.title is None:
         article.title = block.text
-    elif block.label == "masthead" and article.site is None:
+    elif block.label == Kind.MASTHEAD and article.site is None:
         article.site = block.text
-    elif block.label == "dateline" and article.published is None:
+    elif block.label == Kind.DATELINE and article.published is None:
         article.published = parse_date(block.text)
-    elif block.label == "credit":
+    elif block.label == Kind.CREDIT:
         for name in credit_names(block.text):
             if name not in article.authors:
                 article.authors.append(name)

@@ -69,3 +69,9 @@ def adversarial_lines(size: int) -> dict[str, str]:
     lines["contributed"] = "— " + "Jane " * (size // 5) + "contributed"
     lines["words"] = ("council voted " * (size // 14 + 1))[:size]
     return lines
+
+
+def wrapped_lines(count: int) -> str:
+    """One paragraph hard-wrapped over ``count`` lines: each starts in lower case and none
+    ends a sentence, so every line continues the one above."""
+    return "\n".join(f"word{i} and more words of the wrapped line" for i in range(count))

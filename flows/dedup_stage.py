@@ -19,6 +19,7 @@ import duckdb
 
 import warehouse
 from cleaners.article import Article, without_paragraphs
+from cleaners.rules.site import REPEATED_ON_SITE
 from dedup.index import RedisConfig
 from dedup.matching import ARTICLE_POLICY, PASSAGE_POLICY, ArticleIndex, PassageIndex, passage_id
 from dedup.signatures import Signature
@@ -27,9 +28,6 @@ from flows.stages import Cleaned, CleanedDoc
 from sources.read import Reject
 
 T = TypeVar("T")
-
-#: Kind and rule of a paragraph removed because it recurs across a site's articles.
-REPEATED_KIND, REPEATED_RULE = "widget", "repeated_on_site"
 
 
 @dataclass(slots=True)
@@ -125,7 +123,9 @@ class Deduplicator:
             return doc
         return replace(
             doc,
-            article=without_paragraphs(doc.article, flags, REPEATED_KIND, REPEATED_RULE),
+            article=without_paragraphs(
+                doc.article, flags, REPEATED_ON_SITE.kind, REPEATED_ON_SITE.name
+            ),
             passage_signatures=_kept(doc.passage_signatures, flags),
             paragraph_hashes=_kept(doc.paragraph_hashes, flags),
         )

@@ -22,7 +22,8 @@ import duckdb
 import jinja2
 
 import warehouse
-from cleaners.article import LIFTED_KINDS, REMOVED_KINDS
+from cleaners.kinds import LIFTED, REMOVED
+from cleaners.rules import registry
 from report.charts import (
     OTHER_COLOR,
     BarChart,
@@ -42,7 +43,7 @@ from warehouse.report_queries import (
 )
 
 #: One colour per boilerplate kind, the same on every chart and page.
-KIND_COLORS = series_colors(REMOVED_KINDS + LIFTED_KINDS)
+KIND_COLORS = series_colors(REMOVED + LIFTED)
 NO_SITE = "(no site)"
 OTHER_SITES = "other sites"
 _SAFE_PAGE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}")
@@ -86,6 +87,7 @@ def build_report(
         out_dir / "report.css",
         env.get_template("report.css").render(kind_colors=KIND_COLORS, other_color=OTHER_COLOR),
     )
+    fired = rule_counts(con)
     _write(
         out_dir / "index.html",
         env.get_template("index.html").render(
@@ -96,7 +98,8 @@ def build_report(
             last_runs=last_runs,
             kind_chart=kind_chart(removals_per_run(con, "kind", last_runs)),
             site_chart=site_chart(removals_per_run(con, "site", last_runs), top_sites),
-            rules=rule_counts(con),
+            rules=rule_table(fired),
+            unfired=unfired_rules(fired),
             article_count=len(articles),
         ),
     )
@@ -129,6 +132,25 @@ def page_name(article_id: str) -> str:
     if _SAFE_PAGE_NAME.fullmatch(article_id):
         return f"{article_id}.html"
     return f"id-{hashlib.sha256(article_id.encode()).hexdigest()[:24]}.html"
+
+
+def rule_table(counts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The fired rules' counts, each with what the rule catches (from the registry); a name
+    that no rule registers now comes from a run of an earlier version."""
+    registered = {rule.name: rule for rule in registry.rules()}
+    return [
+        {**row, "about": rule.summary if (rule := registered.get(row["rule"])) else _GONE}
+        for row in counts
+    ]
+
+
+def unfired_rules(counts: list[dict[str, Any]]) -> list[str]:
+    """Registered rules that have not fired in this warehouse."""
+    fired = {row["rule"] for row in counts}
+    return [rule.name for rule in registry.rules() if rule.name not in fired]
+
+
+_GONE = "(no rule of this name is registered now)"
 
 
 def kind_chart(per_run: Sequence[RunRemovals]) -> BarChart:

@@ -27,7 +27,17 @@ from lxml.html import HtmlElement
 from trafilatura.xpaths import BODY_XPATH, OVERALL_DISCARD_XPATH
 
 from cleaners.article import Removal
+from cleaners.kinds import Kind
 from cleaners.normalize import fold_ws
+from cleaners.rules.html_elements import (
+    AUTHOR_RULES,
+    LEGAL_FOOTER_RULES,
+    ROLE_RULES,
+    TAG_RULES,
+    WORD_ATTRIBUTES,
+    WORD_RULES,
+)
+from cleaners.rules.registry import Rule
 
 #: An element holding more than this share of the page's paragraph text is never dropped.
 MAX_TEXT_SHARE = 0.4
@@ -37,90 +47,6 @@ ANCHOR_WORDS = 3
 ANCHOR_TEXT_CHARS = 300
 ANCHOR_SHARE = 0.75
 
-#: Elements that are boilerplate by their tag alone, with the kind and rule they record.
-_TAG_KINDS: dict[str, tuple[str, str]] = {
-    "figcaption": ("caption", "figcaption_element"),
-    "aside": ("sidebar", "aside_element"),
-    "nav": ("navigation", "nav_element"),
-    "footer": ("navigation", "footer_element"),
-}
-
-#: ARIA landmark roles that are never the article.
-_ROLE_KINDS: dict[str, tuple[str, str]] = {
-    "navigation": ("navigation", "navigation_role"),
-    "complementary": ("sidebar", "complementary_role"),
-    "contentinfo": ("navigation", "contentinfo_role"),
-}
-
-#: Words of ``class``/``id``/``aria-label`` naming boilerplate, by kind. A word matches a
-#: whole token of the attribute (split at ``-``, ``_``, spaces and camelCase), or two adjacent
-#: tokens written together (``author-box`` and ``authorBox`` both give ``authorbox``).
-_WORD_KINDS: dict[str, tuple[str, ...]] = {
-    "caption": ("caption", "figcaption", "photocredit", "imagecredit", "credits"),
-    "sidebar": (
-        "related",
-        "sidebar",
-        "recommended",
-        "recommendations",
-        "trending",
-        "mostpopular",
-        "mostread",
-        "morestories",
-        "readmore",
-        "readnext",
-        "youmaylike",
-        "alsoread",
-        "outbrain",
-        "taboola",
-        "postlist",
-    ),
-    "widget": (
-        "share",
-        "sharing",
-        "sharethis",
-        "sharedaddy",
-        "addtoany",
-        "social",
-        "newsletter",
-        "subscribe",
-        "subscription",
-        "signup",
-        "optin",
-        "promo",
-        "cta",
-        "popup",
-        "modal",
-        "advert",
-        "advertisement",
-        "ads",
-        "sponsored",
-        "comments",
-        "commentlist",
-        "disqus",
-        "respond",
-        "authorbox",
-        "authorbio",
-        "aboutauthor",
-        "cookie",
-        "consent",
-        "rating",
-    ),
-    "credit": ("byline",),
-    "navigation": (
-        "breadcrumb",
-        "breadcrumbs",
-        "pagination",
-        "pager",
-        "navbar",
-        "menu",
-        "skiplink",
-    ),
-    "legal": ("copyright", "disclaimer"),
-}
-_WORD_KIND = {word: kind for kind, words in _WORD_KINDS.items() for word in words}
-_AUTHOR_WORDS = ("authorbox", "authorbio", "aboutauthor")
-
-_FOOTER_RULES = ("footer_element", "contentinfo_role")
 _LEGAL_NOTICE = re.compile(r"©|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 
 #: Never dropped, whatever their attributes say.
@@ -137,7 +63,7 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 #: libxml2's XPath ``contains()`` over many words costs more than the whole extraction.)
 _CANDIDATES = etree.XPath(
     "//body//*[@class or @id or @role or @aria-label or "
-    + " or ".join(f"self::{tag}" for tag in _TAG_KINDS)
+    + " or ".join(f"self::{tag}" for tag in TAG_RULES)
     + "]"
 )
 _PARAGRAPHS = etree.XPath(".//p")
@@ -151,7 +77,6 @@ _COLLAPSIBLE_WORDS = frozenset(
     {"accordion", "collapse", "collapsible", "collapsed", "expand", "expandable", "toggle"}
     | {"tab", "tabs", "tabpanel", "faq"}
 )
-_ATTRIBUTES = ("class", "id", "aria-label")
 
 
 def attribute_words(value: str) -> list[str]:
@@ -161,16 +86,16 @@ def attribute_words(value: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=8192)
-def _attribute_verdict(attribute: str, value: str) -> tuple[str, str] | None:
+def _attribute_verdict(attribute: str, value: str) -> Rule | None:
     """Templates repeat the same class strings all over a page: this is cached."""
     for word in attribute_words(value):
-        if kind := _WORD_KIND.get(word):
-            return kind, f"{attribute}_{word}"
+        if rule := WORD_RULES.get((attribute, word)):
+            return rule
     return None
 
 
-def classify(element: HtmlElement) -> tuple[str, str] | None:
-    """The (kind, rule) that marks ``element`` as boilerplate, or None.
+def classify(element: HtmlElement) -> Rule | None:
+    """The registered rule that marks ``element`` as boilerplate, or None.
 
     Class words come first: they say more than the tag (an ``<aside class="newsletter">``
     is a widget, not just a sidebar).
@@ -178,17 +103,17 @@ def classify(element: HtmlElement) -> tuple[str, str] | None:
     tag = element.tag
     if not isinstance(tag, str) or tag in _PROTECTED_TAGS:
         return None
-    for attribute in _ATTRIBUTES:
+    for attribute in WORD_ATTRIBUTES:
         value = element.get(attribute)
         if value and (verdict := _attribute_verdict(attribute, value)):
             if attribute == "id" and _is_text_anchor(element, value):
                 continue
             return verdict
-    if tag in _TAG_KINDS:
-        return _TAG_KINDS[tag]
+    if tag in TAG_RULES:
+        return TAG_RULES[tag]
     role = element.get("role")
     if role:
-        return _ROLE_KINDS.get(role.strip().lower())
+        return ROLE_RULES.get(role.strip().lower())
     return None
 
 
@@ -232,24 +157,29 @@ class Finding:
     """An element found to be boilerplate, not yet removed."""
 
     element: HtmlElement
-    kind: str
-    rule: str
+    rule: Rule
+
+    @property
+    def kind(self) -> Kind:
+        return self.rule.kind
 
     @property
     def metadata_evidence(self) -> bool:
         """Bylines and author boxes name the authors: metadata extraction should see them."""
-        return self.kind == "credit" or self.rule.endswith(_AUTHOR_WORDS)
+        return self.kind == Kind.CREDIT or self.rule in AUTHOR_RULES
 
     def removal(self) -> Removal | None:
         """The record of this removal; None for an element without visible text.
 
-        A page footer that carries the copyright notice is recorded as legal.
+        A page footer that carries the copyright notice is recorded as legal, by its own rule.
         """
         text = visible_text(self.element)
         if not text:
             return None
-        legal = self.rule in _FOOTER_RULES and _LEGAL_NOTICE.search(text)
-        return Removal("legal" if legal else self.kind, self.rule, text)
+        rule = self.rule
+        if rule in LEGAL_FOOTER_RULES and _LEGAL_NOTICE.search(text):
+            rule = LEGAL_FOOTER_RULES[rule]
+        return Removal(rule.kind, rule.name, text)
 
     def drop(self) -> None:
         """Take the element out of its tree, keeping its tail text (it belongs to the parent)."""
@@ -273,7 +203,7 @@ def find_boilerplate(tree: HtmlElement) -> list[Finding]:
         if chars > limit:
             continue
         taken.add(element)
-        found.append(Finding(element, *verdict))
+        found.append(Finding(element, verdict))
     return found
 
 

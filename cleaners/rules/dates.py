@@ -6,7 +6,9 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from ..article import Removal
+from ..article import Block, Removal
+from ..kinds import Kind
+from .registry import block_rule
 
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
@@ -40,15 +42,21 @@ _DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH}),?\s+(\d{{4}})\b"
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 
 
-def dateline_rule(key: str) -> str | None:
-    """A line made only of a date, a time and words like "Updated" or "Published"."""
+def dateline_rule(key: str) -> bool:
+    """Whether a detection key is only a date, a time and words like "Updated" or "Published"."""
     if len(key) > 200 or not _HAS_DATE.search(key):
-        return None
+        return False
     tokens = [t.strip(".:/-") or t for t in _TOKEN.findall(key)]
     if not tokens or len(tokens) > 24:
-        return None
+        return False
     dated = sum(1 for t in tokens if _DATE_WORDS.match(t))
-    return "date_line" if dated >= len(tokens) - 1 and dated * 5 >= len(tokens) * 4 else None
+    return dated >= len(tokens) - 1 and dated * 5 >= len(tokens) * 4
+
+
+@block_rule("date_line", Kind.DATELINE)
+def date_line(block: Block) -> bool:
+    """A line made only of a date, a time and words like "Updated" or "Published"."""
+    return dateline_rule(block.key)
 
 
 #: A paragraph this long is the article's prose: date lines after it are not the article's own.
@@ -69,7 +77,7 @@ def header_date(paragraphs: Sequence[str], removed: Sequence[Removal]) -> dt.dat
     first_prose = next((i for i, p in enumerate(paragraphs) if is_prose(p)), len(paragraphs))
     for removal in removed:
         if (
-            removal.kind == "dateline"
+            removal.kind == Kind.DATELINE
             and removal.before <= first_prose
             and (day := parse_date(removal.text))
         ):

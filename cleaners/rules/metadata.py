@@ -6,7 +6,18 @@ import re
 from urllib.parse import urlsplit
 
 from ..article import Block, Hints
+from ..kinds import Kind
 from ..normalize import detection_key
+from .header import (
+    MASTHEAD_MATCHES_COPYRIGHT,
+    MASTHEAD_MATCHES_DOMAIN,
+    MASTHEAD_MATCHES_METADATA,
+    PUBLICATION_NAME,
+)
+from .legal import COPYRIGHT_RULES
+from .registry import Rule
+
+_COPYRIGHT_RULE_NAMES = frozenset(rule.name for rule in COPYRIGHT_RULES)
 
 #: Words publications end their names with. A generic vocabulary of the trade (every country
 #: has its Times, Post and Herald), not any one publisher's name.
@@ -79,7 +90,7 @@ _HOLDER = re.compile(
 def copyright_holder(blocks: list[Block]) -> str | None:
     """The name in a copyright line ("© 2021 Example Daily. All rights reserved.")."""
     for block in blocks:
-        if block.label != "legal" or block.rule != "copyright_line":
+        if block.label != Kind.LEGAL or block.rule not in _COPYRIGHT_RULE_NAMES:
             continue
         m = _HOLDER.match(block.text.strip())
         if m:
@@ -89,20 +100,22 @@ def copyright_holder(blocks: list[Block]) -> str | None:
     return None
 
 
-def masthead_rule(block: Block, *, hints: Hints, holder: str | None, url: str | None) -> str | None:
+def masthead_rule(
+    block: Block, *, hints: Hints, holder: str | None, url: str | None
+) -> Rule | None:
     """Why a short line above the headline is the publisher's name, or ``None``."""
     words = block.key.split()
     if not 1 <= len(words) <= 6 or block.text.endswith("."):
         return None
     key = _letters(block.key)
     if hints.site and key == _letters(detection_key(hints.site)):
-        return "masthead_matches_metadata"
+        return MASTHEAD_MATCHES_METADATA
     if holder and key == _letters(detection_key(holder)):
-        return "masthead_matches_copyright"
+        return MASTHEAD_MATCHES_COPYRIGHT
     if url and key and key.replace(" ", "") in _domain(url):
-        return "masthead_matches_domain"
+        return MASTHEAD_MATCHES_DOMAIN
     if words[-1] in _PUBLICATION_NOUNS and all(w[:1].isupper() for w in block.text.split()):
-        return "publication_name"
+        return PUBLICATION_NAME
     return None
 
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 import pytest
 
 from cleaners import clean_text
+from cleaners.blocks import split_blocks
 from cleaners.normalize import detection_key, fold_ws
 from evaluation import adversarial as bench
 from tests.helpers.invariants import assert_nothing_lost
@@ -80,3 +81,17 @@ def test_detection_key_of_a_long_line_is_the_one_shot_fold() -> None:
     line = "ΣΑΣ Straße ǅ ﬁ İ ß 𝗖𝗼𝗽𝘆 " * 20_000
     expected = fold_ws(unicodedata.normalize("NFKC", line).casefold())
     assert detection_key(line) == expected
+
+
+def test_many_hard_wrapped_lines_are_joined_in_linear_time() -> None:
+    """64k lowercase lines with no sentence end and no blank line: one paragraph, built once.
+
+    The guard leaves room for a loaded machine and is far below the minutes that rebuilding
+    the paragraph with each line takes; the benchmark prints the times and their growth.
+    """
+    text = bench.wrapped_lines(64_000)
+    with hang_guard(30):
+        blocks = split_blocks(text)
+    assert len(blocks) == 1
+    assert blocks[0].text == text.replace("\n", " ")
+    assert blocks[0].line == 1

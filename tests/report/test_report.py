@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import markupsafe
 import pytest
 
 from cleaners import clean_text
+from cleaners.rules import registry
 from flows.cli import main
 from flows.dedup_stage import removal_rows
 from report import page_name
@@ -233,6 +235,24 @@ def test_index_lists_both_runs(report: Path) -> None:
     for run_id in ("run-a", "run-b"):
         assert f'title="{run_id}"' in index
     assert index.count("<svg") == 2
+
+
+def test_rules_table_says_what_each_fired_rule_catches_and_lists_the_rest(
+    report: Path,
+) -> None:
+    index = (report / "index.html").read_text("utf-8")
+    table = index[
+        index.index('<table class="rules">') : index.index(
+            "</table>", index.index('<table class="rules">')
+        )
+    ]
+    fired = [rule for rule in registry.rules() if f"<code>{rule.name}</code></td>" in table]
+    assert fired, "no registered rule in the rules table"
+    for rule in fired:
+        assert f"<code>{rule.name}</code></td><td>{markupsafe.escape(rule.summary)}</td>" in table
+    unfired = index[index.index("registered rules have not fired") :]
+    for rule in registry.rules():
+        assert (rule in fired) != (f"<code>{rule.name}</code>" in unfired), rule.name
 
 
 # -- pages in a browser ------------------------------------------------------------------------
