@@ -97,7 +97,8 @@ class Deduplicator:
             if doc.article.paragraphs:
                 kept.append(doc)
             else:
-                out.rejects.append(Reject(doc.source, "every paragraph is repeated site chrome"))
+                reason = "every paragraph is repeated site chrome"
+                out.rejects.append(Reject(doc.source, reason, doc.position))
         passage_links = self.passages.link(
             (passage_id(doc.article_id, position), doc.article_id, sig)
             for doc in kept
@@ -106,7 +107,7 @@ class Deduplicator:
         )
         for doc in kept:
             _add_rows(out.batch, doc, copies.get(doc.article_id), passage_links)
-        out.batch.rejects = [{"source": r.source, "reason": r.reason} for r in out.rejects]
+        out.batch.rejects = [reject_row(r) for r in out.rejects]
         out.batch.site_passages = [
             {"site": r.site, "passage_hash": r.passage_hash, "article_count": r.article_count,
              "first_seen": r.first_seen}
@@ -150,6 +151,11 @@ def _site_key(doc: CleanedDoc) -> str | None:
         return doc.article.site
     host = urlsplit(doc.url).hostname if doc.url else None
     return host.removeprefix("www.") if host else None
+
+
+def reject_row(reject: Reject) -> dict[str, object]:
+    """The ``rejects`` row of a reject."""
+    return {"source": reject.source, "reason": reject.reason, "position": reject.position}
 
 
 def removal_rows(article_id: str, article: Article) -> list[dict[str, object]]:

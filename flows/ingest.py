@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import sys
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -27,21 +28,24 @@ from prefect.utilities.annotations import quote
 import warehouse
 from flows import progress, run_report, stages
 from flows.caching import CACHE_DAYS, clean_batch_key
-from flows.dedup_stage import Deduped, Deduplicator, redis_config
+from flows.dedup_stage import Deduped, Deduplicator, redis_config, reject_row
 from flows.resign import resign_stale
 from flows.run_report import RunReport
 from flows.settings import Settings, load_settings
-from sources.read import Discovery, discover, read
+from sources.read import Discovery, FileRead, Item, discover, item_bytes, items, source_name
 
 #: Input bytes (as stored: compressed for ``.gz``) per batch, besides the batch_size setting.
 BATCH_BYTES = 8 * 1024 * 1024
+#: In inbox mode, a file modified less than this many seconds ago is still being written:
+#: it is left for a later run.
+SETTLE_SECONDS = 5.0
 
 
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_inputs(paths: list[str], writer: warehouse.Writer, inbox: bool) -> Discovery:
     found = discover(paths)
     if inbox:
-        found.files = _new_inbox_files(found.files, writer)
+        found.files = _new_inbox_files(found.files, writer, time.time() - SETTLE_SECONDS)
     return found
 
 
@@ -53,14 +57,12 @@ def discover_inputs(paths: list[str], writer: warehouse.Writer, inbox: bool) -> 
     retries=2,
     retry_delay_seconds=1,
 )
-def clean(files: list[Path]) -> bytes:
-    """Read, decode, clean and sign a batch of files in one task run: the documents never
-    travel through the flow process before they are cleaned, and each task run costs Prefect
-    a tenth of a second or so of its own. Returns the batch packed (:func:`stages.pack`)."""
-    decoded = stages.decode_batch(read(files))
-    cleaned = stages.clean_batch(decoded.documents)
-    cleaned.rejects[:0] = decoded.rejects
-    return stages.pack(cleaned)
+def clean(items: list[Item]) -> bytes:
+    """Read, decode, clean and sign a batch of items (:func:`sources.read.items`) in one
+    task run: files and JSONL lines are read and parsed here, so the documents never travel
+    through the flow process before they are cleaned, and each task run costs Prefect a
+    tenth of a second or so of its own. Returns the batch packed (:func:`stages.pack`)."""
+    return stages.pack(stages.clean_items(items))
 
 
 @task(name="dedup", cache_policy=NO_CACHE)
@@ -100,7 +102,7 @@ def ingest(
     try:
         discovery = discover_inputs(paths, quote(writer), inbox)
         if discovery.rejects:
-            rows = [{"source": r.source, "reason": r.reason} for r in discovery.rejects]
+            rows = [reject_row(r) for r in discovery.rejects]
             land(quote(writer), warehouse.Batch(run_id=run_id, rejects=rows))
             run.add_rejects(discovery.rejects)
         deduplicator = _deduplicator(writer, settings)
@@ -112,16 +114,17 @@ def ingest(
         gc.freeze()
         display = progress.current()
         display.start(len(discovery.files))
-        for files, cleaned in _cleaned_batches(discovery.files, settings, writer.release):
+        for cleaned in _cleaned_batches(discovery.files, settings, writer.release):
+            repeats = stages.drop_repeats(cleaned)
             # quote(): Prefect would otherwise walk every row of a batch (and the indexes)
             # looking for futures, which costs more than the dedup itself.
             deduped = dedup(quote(deduplicator), quote(cleaned), run_id)
             if inbox:
-                deduped.batch.inbox_files = [_file_row(f) for f in files]
+                deduped.batch.inbox_files = _inbox_rows(cleaned.files)
             before = (run.landed, run.duplicates, run.rejected)
-            run.add_batch(deduped, land(quote(writer), quote(deduped.batch)))
+            run.add_batch(deduped, land(quote(writer), quote(deduped.batch)), repeats)
             display.batch(
-                files=len(files),
+                files=len(cleaned.files),
                 landed=run.landed - before[0],
                 duplicates=run.duplicates - before[1],
                 rejected=run.rejected - before[2],
@@ -138,30 +141,29 @@ def ingest(
 
 def _cleaned_batches(
     files: Sequence[Path], settings: Settings, idle: Callable[[], None]
-) -> Iterator[tuple[list[Path], stages.Cleaned]]:
+) -> Iterator[stages.Cleaned]:
     """Cleaned batches in input order, with a bounded number of batches in flight.
 
     Keeps ``2 x workers`` batches submitted so every worker stays busy while the flow lands,
-    without holding the whole input in memory. Calls ``idle`` before waiting for a batch
-    that is not ready yet.
+    without holding the whole input in memory: the items of the files are read only as
+    batches are submitted, so a container of any size costs a window of batches. Calls
+    ``idle`` before waiting for a batch that is not ready yet.
     """
-    window: deque[tuple[list[Path], PrefectFuture[bytes]]] = deque()
+    window: deque[PrefectFuture[bytes]] = deque()
     depth = max(2, 2 * settings.dask_workers)
-    for chunk in _chunks(files, settings.batch_size):
-        window.append((chunk, clean.submit(chunk)))
+    for chunk in _chunks(items(list(files)), settings.batch_size):
+        window.append(clean.submit(chunk))
         if len(window) >= depth:
             yield _next_cleaned(window, idle)
     while window:
         yield _next_cleaned(window, idle)
 
 
-def _next_cleaned(
-    window: deque[tuple[list[Path], PrefectFuture[bytes]]], idle: Callable[[], None]
-) -> tuple[list[Path], stages.Cleaned]:
-    chunk, future = window.popleft()
+def _next_cleaned(window: deque[PrefectFuture[bytes]], idle: Callable[[], None]) -> stages.Cleaned:
+    future = window.popleft()
     if not _ready(future):
         idle()
-    return chunk, stages.unpack(future.result())
+    return stages.unpack(future.result())
 
 
 def _ready(future: PrefectFuture[bytes]) -> bool:
@@ -171,41 +173,49 @@ def _ready(future: PrefectFuture[bytes]) -> bool:
     return wrapped is not None and wrapped.done()
 
 
-def _chunks(items: Sequence[Path], size: int) -> Iterator[list[Path]]:
-    """Batches of at most ``size`` files and, past the first file, about
-    :data:`BATCH_BYTES` of input: a batch of HTML pages weighs a hundred times a batch of
-    text dumps, and with the process runner each batch is held several times over (in the
-    worker, in transit, in the flow) while it is in flight."""
-    chunk: list[Path] = []
-    weight = 0
-    for path in items:
-        try:
-            bytes_in = path.stat().st_size
-        except OSError:
-            bytes_in = 0  # the read step rejects it with the OS's reason
-        if chunk and (len(chunk) >= size or weight + bytes_in > BATCH_BYTES):
+def _chunks(stream: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    """Batches of at most ``size`` documents and, past the first one, about
+    :data:`BATCH_BYTES` of input, whether the documents are files or the records of one
+    container: a batch of HTML pages weighs a hundred times a batch of text dumps, and with
+    the process runner each batch is held several times over (in the worker, in transit, in
+    the flow) while it is in flight. A file's :class:`~sources.read.FileRead` closes the
+    batch its last record is in."""
+    chunk: list[Item] = []
+    documents = weight = 0
+    for item in stream:
+        bytes_in = item_bytes(item)
+        is_document = not isinstance(item, FileRead)
+        if documents and is_document and (documents >= size or weight + bytes_in > BATCH_BYTES):
             yield chunk
-            chunk, weight = [], 0
-        chunk.append(path)
+            chunk, documents, weight = [], 0, 0
+        chunk.append(item)
+        documents += is_document
         weight += bytes_in
     if chunk:
         yield chunk
 
 
-def _file_row(path: Path) -> dict[str, object]:
-    stat = path.stat()
-    return {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+def _inbox_rows(files: list[FileRead]) -> list[dict[str, object]]:
+    """Inbox rows of the files a batch read to their end, as they were read; a file that
+    changed while it was read is left out, for a later run to take whole."""
+    return [
+        {"path": f.source, "size": f.size, "mtime_ns": f.mtime_ns} for f in files if not f.changed
+    ]
 
 
-def _new_inbox_files(files: list[Path], writer: warehouse.Writer) -> list[Path]:
-    keys = {}
+def _new_inbox_files(files: list[Path], writer: warehouse.Writer, settled: float) -> list[Path]:
+    """The files no earlier run took, and that nobody modified after ``settled`` (a Unix
+    time): a file still being written is left for a later run."""
+    keys: dict[Path, tuple[str, int, int] | None] = {}
     for path in files:
         try:
-            row = _file_row(path)
+            info = path.stat()
         except OSError:
             keys[path] = None  # let the read step reject it with the OS's reason
             continue
-        keys[path] = (row["path"], row["size"], row["mtime_ns"])
+        if info.st_mtime_ns > settled * 1e9:
+            continue
+        keys[path] = (source_name(path), info.st_size, info.st_mtime_ns)
     with writer.session() as con:
         done = warehouse.processed_files(con, [k for k in keys.values() if k])
     return [path for path, key in keys.items() if key not in done]

@@ -35,9 +35,12 @@ class RunReport:
         self.rejected += len(rejects)
         self.rejects.extend(rejects)
 
-    def add_batch(self, deduped: Deduped, result: warehouse.LandResult) -> None:
+    def add_batch(self, deduped: Deduped, result: warehouse.LandResult, repeats: int = 0) -> None:
+        """Count a landed batch; ``repeats`` are inputs dropped before dedup as copies of
+        another input of the batch (:func:`flows.stages.drop_repeats`): duplicates."""
         self.add_rejects(deduped.rejects)
-        self.inputs += len(result.landed) + len(result.existing)
+        self.inputs += len(result.landed) + len(result.existing) + repeats
+        self.duplicates += repeats
         new = set(result.landed)
         copies = new & deduped.copies.keys()
         self.landed += len(new) - len(copies)

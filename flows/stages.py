@@ -17,7 +17,7 @@ from dedup.matching import ARTICLE_POLICY, PASSAGE_POLICY
 from dedup.signatures import Signature, signatures_with_parts
 from dedup.site_repetition import passage_hashes
 from sources.decode import RejectInput, decode
-from sources.read import RawDoc, Reject
+from sources.read import FileRead, Item, RawDoc, Reject, materialize
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,8 @@ class Document:
     content_sha256: str
     #: When the scraper fetched the page (JSONL ``fetched_at``, WARC-Date), if it says.
     fetched_at: dt.datetime | None = None
+    #: Where in its container it was (see :class:`sources.read.Reject`).
+    position: int | None = None
 
     @property
     def article_id(self) -> str:
@@ -44,6 +46,7 @@ class Document:
 class Decoded:
     documents: list[Document] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    files: list[FileRead] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -64,12 +67,39 @@ class CleanedDoc:
     passage_signatures: list[Signature | None]
     #: One per paragraph: its key for site chrome by repetition (see ``passage_hashes``).
     paragraph_hashes: list[int | None]
+    position: int | None = None
 
 
 @dataclass(slots=True)
 class Cleaned:
     docs: list[CleanedDoc] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    #: The files read to their end in this batch, as they were read.
+    files: list[FileRead] = field(default_factory=list)
+
+
+def clean_items(items: Iterable[Item]) -> Cleaned:
+    """Read (see :func:`sources.read.materialize`), decode, clean and sign a batch."""
+    decoded = decode_batch(materialize(items))
+    cleaned = clean_batch(decoded.documents)
+    cleaned.rejects[:0] = decoded.rejects
+    cleaned.files = decoded.files
+    return cleaned
+
+
+def drop_repeats(cleaned: Cleaned) -> int:
+    """Keep the first of the documents of a batch that are one input twice (same source,
+    same content: the same JSONL line or WARC record repeated); returns how many went. They
+    are duplicates of that first one, and counted as such."""
+    seen: set[str] = set()
+    kept = []
+    for doc in cleaned.docs:
+        if doc.article_id not in seen:
+            seen.add(doc.article_id)
+            kept.append(doc)
+    repeats = len(cleaned.docs) - len(kept)
+    cleaned.docs = kept
+    return repeats
 
 
 def pack(cleaned: Cleaned) -> bytes:
@@ -92,22 +122,27 @@ def unpack(blob: bytes) -> Cleaned:
     return cleaned
 
 
-def decode_batch(items: Iterable[RawDoc | Reject]) -> Decoded:
+def decode_batch(items: Iterable[RawDoc | Reject | FileRead]) -> Decoded:
     """Bytes to text for every raw document; undecodable ones become rejects."""
     out = Decoded()
     for item in items:
         if isinstance(item, Reject):
             out.rejects.append(item)
             continue
+        if isinstance(item, FileRead):
+            out.files.append(item)
+            continue
         try:
             text, encoding = _decode(item)
         except RejectInput as exc:
-            out.rejects.append(Reject(item.source, exc.reason))
+            out.rejects.append(Reject(item.source, exc.reason, item.position))
             continue
         raw = item.data if isinstance(item.data, bytes) else item.data.encode("utf-8")
         digest = hashlib.sha256(raw).hexdigest()
         fetched = fetched_time(item.fetched_at)
-        doc = Document(item.source, text, item.format, item.url, encoding, digest, fetched)
+        doc = Document(
+            item.source, text, item.format, item.url, encoding, digest, fetched, item.position
+        )
         out.documents.append(doc)
     return out
 
@@ -149,15 +184,17 @@ def clean_batch(documents: Iterable[Document]) -> Cleaned:
             else:
                 article = clean_text(doc.text, source=doc.source, url=doc.url)
         except RejectInput as exc:  # e.g. a page nested too deep to parse safely
-            out.rejects.append(Reject(doc.source, exc.reason))
+            out.rejects.append(Reject(doc.source, exc.reason, doc.position))
             continue
         except Exception as exc:  # one bad document must not sink the batch
-            out.rejects.append(Reject(doc.source, f"cleaning failed: {type(exc).__name__}: {exc}"))
+            reason = f"cleaning failed: {type(exc).__name__}: {exc}"
+            out.rejects.append(Reject(doc.source, reason, doc.position))
             continue
         if article.paragraphs:
             done.append((doc, article))
         else:
-            out.rejects.append(Reject(doc.source, "no article text left after cleaning"))
+            reason = "no article text left after cleaning"
+            out.rejects.append(Reject(doc.source, reason, doc.position))
     signed = signatures_with_parts(
         [a.paragraphs for _, a in done], ARTICLE_POLICY.spec, PASSAGE_POLICY.spec, is_passage
     )
@@ -175,6 +212,7 @@ def clean_batch(documents: Iterable[Document]) -> Cleaned:
                 signature=sig,
                 passage_signatures=passages,
                 paragraph_hashes=passage_hashes(article.paragraphs),
+                position=doc.position,
             )
         )
     return out

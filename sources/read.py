@@ -4,6 +4,12 @@ Plain functions (the flow wraps them in tasks). Every input ends as exactly one
 :class:`RawDoc` or :class:`Reject` -- one per record for containers (JSONL, WARC) --
 and nothing here raises for a bad input. Bytes are not decoded here; that is
 :func:`sources.decode.decode`'s job, fed with ``declared_encoding``.
+
+Reading comes in two steps so that a container of any size streams: :func:`items` walks the
+files and yields one item per document to come (a plain file still unread, a JSONL line
+still unparsed, a WARC record already cut out) plus, after a container's last record, a
+:class:`FileRead`; :func:`materialize` turns items into documents, and runs where the
+batch is cleaned. :func:`read` is both steps in one.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import json
 import os
 import stat
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
@@ -41,10 +47,13 @@ Kind = Literal["text", "html", "records", "crawl"]
 
 @dataclass(frozen=True, slots=True)
 class Reject:
-    """An input that did not become a document, and why."""
+    """An input that did not become a document, and why. ``position`` says where in its
+    container it was: the line number in a JSONL file, the byte offset of a WARC record;
+    ``None`` for a whole file."""
 
     source: str
     reason: str
+    position: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +66,41 @@ class RawDoc:
     url: str | None = None
     fetched_at: str | None = None
     declared_encoding: str | None = None
+    position: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileRead:
+    """A file read to its end, as it was when opened (``fstat`` of the open handle).
+
+    ``changed`` says that its size or modification time moved while it was read: what was
+    read is not what the file now holds (a scraper still writing it).
+    """
+
+    source: str
+    size: int
+    mtime_ns: int
+    changed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadFile:
+    """A single-document file, read by :func:`materialize` (where the batch is cleaned)."""
+
+    path: Path
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class RawLine:
+    """A JSONL line, parsed by :func:`materialize`; ``lineno`` counts from 1."""
+
+    path: Path
+    lineno: int
+    data: bytes
+
+
+Item = UnreadFile | RawLine | RawDoc | Reject | FileRead
 
 
 @dataclass(slots=True)
@@ -97,14 +141,14 @@ def discover(paths: list[str]) -> Discovery:
         try:
             info = path.stat()
         except OSError as exc:
-            found.rejects.append(Reject(raw, _os_reason(exc)))
+            found.rejects.append(Reject(source_name(raw), _os_reason(exc)))
             continue
         if not stat.S_ISDIR(info.st_mode):
             _add(found.files, path, seen_files)
             continue
         listed = _walk(path, found.rejects)
         if not listed:
-            found.rejects.append(Reject(raw, "no ingestible files"))
+            found.rejects.append(Reject(source_name(raw), "no ingestible files"))
         for file in listed:
             _add(found.files, file, seen_files)
     return found
@@ -128,7 +172,7 @@ def _walk(root: Path, rejects: list[Reject]) -> list[Path]:
             with os.scandir(path) as scan:
                 names = sorted(entry.name for entry in scan)
         except OSError as exc:
-            rejects.append(Reject(str(path), _os_reason(exc)))
+            rejects.append(Reject(source_name(path), _os_reason(exc)))
             continue
         children = [path / name for name in names if not name.startswith(".")]
         stack.extend(child for child in reversed(children) if _is_dir(child) or kind_of(child))
@@ -153,47 +197,136 @@ def _add(files: list[Path], path: Path, seen: set[tuple[int, int] | str]) -> Non
         files.append(path)
 
 
+def source_name(path: Path | str) -> str:
+    """The name a file goes by in the warehouse: its path, with any bytes that are not
+    UTF-8 (a file name is bytes on POSIX) written as ``\\xNN`` escapes, so that it can be
+    stored and shown."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def read(files: list[Path], *, max_doc_bytes: int = MAX_DOC_BYTES) -> Iterator[RawDoc | Reject]:
     """Read each file into raw documents (one per file, or per record of a container).
 
     A file that cannot be read, or is over ``max_doc_bytes``, yields one reject; a
     bad record yields a reject naming it while the other records are still read.
     """
+    for item in materialize(items(files, max_doc_bytes=max_doc_bytes), max_doc_bytes):
+        if not isinstance(item, FileRead):
+            yield item
+
+
+def items(files: list[Path], *, max_doc_bytes: int = MAX_DOC_BYTES) -> Iterator[Item]:
+    """One item per document to come, streaming: a container is read record by record as
+    the caller asks for more, so that its size does not matter.
+
+    Single-document files are not opened here (:func:`materialize` reads them, with their
+    :class:`FileRead`); a container's records are cut out here, then its :class:`FileRead`.
+    A name that is not UTF-8 is rejected (nothing could store it unchanged), with its
+    :class:`FileRead` so that a watched inbox does not take it again.
+    """
     for path in files:
-        yield from _read_file(path, max_doc_bytes)
+        if source_name(path) != str(path):
+            yield Reject(source_name(path), "file name is not valid UTF-8: rename the file")
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            yield FileRead(source_name(path), info.st_size, info.st_mtime_ns)
+            continue
+        kind = kind_of(path) or "text"
+        if kind not in ("records", "crawl"):
+            try:
+                size = path.stat().st_size
+            except OSError:
+                size = 0  # materialize rejects it with the OS's reason
+            yield UnreadFile(path, size)
+            continue
+        try:
+            with _open_regular(path) as handle:
+                before = os.fstat(handle.fileno())
+                reader = _jsonl_lines if kind == "records" else _read_warc
+                yield from reader(path, handle, max_doc_bytes)
+                yield _file_read(path, before, os.fstat(handle.fileno()))
+        except _NotRegular as exc:
+            yield Reject(str(path), exc.reason)
+        except OSError as exc:
+            yield Reject(str(path), _os_reason(exc))
 
 
-def _read_file(path: Path, cap: int) -> Iterator[RawDoc | Reject]:
+def materialize(
+    batch: Iterable[Item], max_doc_bytes: int = MAX_DOC_BYTES
+) -> Iterator[RawDoc | Reject | FileRead]:
+    """The documents of a batch of :func:`items`: files read, JSONL lines parsed."""
+    for item in batch:
+        if isinstance(item, UnreadFile):
+            yield from _read_file(item.path, max_doc_bytes)
+        elif isinstance(item, RawLine):
+            yield _record(item.path, item.lineno, item.data)
+        else:
+            yield item
+
+
+def item_bytes(item: Item) -> int:
+    """About how many bytes of input an item stands for, to weigh batches."""
+    if isinstance(item, UnreadFile):
+        return item.size
+    if isinstance(item, RawLine | RawDoc):
+        return len(item.data)
+    return 0
+
+
+def _file_read(path: Path, before: os.stat_result, after: os.stat_result) -> FileRead:
+    moved = (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
+    return FileRead(str(path), before.st_size, before.st_mtime_ns, changed=moved)
+
+
+def _read_file(path: Path, cap: int) -> Iterator[RawDoc | Reject | FileRead]:
+    """A single-document file: its document or reject, then its :class:`FileRead`."""
     source = str(path)
     try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            yield Reject(source, os.strerror(errno.EISDIR))
-            return
-        if not stat.S_ISREG(info.st_mode):
-            yield Reject(source, "not a regular file")
-            return
-        kind = kind_of(path) or "text"
-        if kind == "records":
-            yield from _read_jsonl(path, cap)
-        elif kind == "crawl":
-            yield from _read_warc(path, cap)
-        elif path.name.lower().endswith(".gz"):
-            yield _read_gzipped(path, kind, cap)
-        elif info.st_size > cap:
-            yield Reject(source, f"file size {info.st_size} bytes exceeds the {_size(cap)} cap")
-        else:
-            with path.open("rb") as handle:
-                yield _capped(source, handle.read(cap + 1), kind, cap, "file size")
+        with _open_regular(path) as handle:
+            before = os.fstat(handle.fileno())
+            if path.name.lower().endswith(".gz"):
+                yield _read_gzipped(source, handle, kind_of(path) or "text", cap)
+            elif before.st_size > cap:
+                yield Reject(
+                    source, f"file size {before.st_size} bytes exceeds the {_size(cap)} cap"
+                )
+            else:
+                yield _capped(
+                    source, handle.read(cap + 1), kind_of(path) or "text", cap, "file size"
+                )
+            yield _file_read(path, before, os.fstat(handle.fileno()))
+    except _NotRegular as exc:
+        yield Reject(source, exc.reason)
     except OSError as exc:
         yield Reject(source, _os_reason(exc))
 
 
-def _read_gzipped(path: Path, kind: Format, cap: int) -> RawDoc | Reject:
-    source = str(path)
+class _NotRegular(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, if it is a regular file. A FIFO is opened without
+    blocking (so that it can be told apart, not read)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    info = os.fstat(fd)
+    if stat.S_ISDIR(info.st_mode) or not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise _NotRegular(
+            os.strerror(errno.EISDIR) if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        )
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def _read_gzipped(source: str, handle: BinaryIO, kind: Format, cap: int) -> RawDoc | Reject:
     try:
-        with gzip.open(path, "rb") as handle:
-            data = handle.read(cap + 1)
+        with gzip.GzipFile(fileobj=handle, mode="rb") as inflated:
+            data = inflated.read(cap + 1)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         return Reject(source, f"corrupt gzip: {exc}")
     return _capped(source, data, kind, cap, "decompressed size")
@@ -205,15 +338,17 @@ def _capped(source: str, data: bytes, kind: Format, cap: int, what: str) -> RawD
     return RawDoc(source, data, kind)
 
 
-def _read_jsonl(path: Path, cap: int) -> Iterator[RawDoc | Reject]:
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
+def _jsonl_lines(path: Path, handle: BinaryIO, cap: int) -> Iterator[RawLine | Reject]:
+    """The non-blank lines of a JSONL file, unparsed."""
     try:
-        with opener(path, "rb") as handle:
-            for lineno, line in enumerate(_lines(handle, cap), start=1):
-                if line is None:
-                    yield Reject(f"{path}#L{lineno}", f"line {lineno} exceeds the {_size(cap)} cap")
-                elif line.strip():
-                    yield _record(path, lineno, line)
+        if path.name.lower().endswith(".gz"):
+            handle = gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[assignment]
+        for lineno, line in enumerate(_lines(handle, cap), start=1):
+            if line is None:
+                reason = f"line {lineno} exceeds the {_size(cap)} cap"
+                yield Reject(f"{path}#L{lineno}", reason, lineno)
+            elif line.strip():
+                yield RawLine(path, lineno, line)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         yield Reject(str(path), f"corrupt gzip: {exc}")
 
@@ -234,51 +369,89 @@ def _record(path: Path, lineno: int, line: bytes) -> RawDoc | Reject:
     try:
         record = json.loads(line)
     except (ValueError, RecursionError) as exc:
-        return Reject(where, f"line {lineno}: not valid JSON ({exc})")
+        return Reject(where, f"line {lineno}: not valid JSON ({exc})", lineno)
     if not isinstance(record, dict):
-        return Reject(where, f"line {lineno}: not a JSON object")
+        return Reject(where, f"line {lineno}: not a JSON object", lineno)
     url = _str_or_none(record.get("url"))
+    if url is not None and (bad := _lone_surrogate(url)) is not None:
+        return Reject(where, f"line {lineno}: 'url' holds a lone surrogate {bad}", lineno)
+    source = f"{path}#{url}" if url else where
     for key, kind in (("html", "html"), ("text", "text")):
         body = record.get(key)
         if isinstance(body, str) and body:
-            return RawDoc(
-                f"{path}#{url}" if url else where,
-                body,
-                kind,
-                url=url,
-                fetched_at=_str_or_none(record.get("fetched_at")),
-            )
-    return Reject(f"{path}#{url}" if url else where, f"line {lineno}: no 'html' or 'text' field")
+            if (bad := _lone_surrogate(body)) is not None:
+                reason = f"line {lineno}: {key!r} holds a lone surrogate {bad}"
+                return Reject(source, reason, lineno)
+            fetched_at = _str_or_none(record.get("fetched_at"))
+            if fetched_at is not None and _lone_surrogate(fetched_at) is not None:
+                fetched_at = None  # unreadable, like any other bad fetch time
+            return RawDoc(source, body, kind, url=url, fetched_at=fetched_at, position=lineno)
+    return Reject(source, f"line {lineno}: no 'html' or 'text' field", lineno)
 
 
-def _read_warc(path: Path, cap: int) -> Iterator[RawDoc | Reject]:
+def _lone_surrogate(text: str) -> str | None:
+    """Where ``text`` holds a code point UTF-8 cannot encode (JSON's ``\\ud800`` escapes
+    allow them), as ``U+D800 at character 3``; None when it holds none."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"U+{ord(text[exc.start]):04X} at character {exc.start}"
+    return None
+
+
+def _read_warc(path: Path, handle: BinaryIO, cap: int) -> Iterator[RawDoc | Reject]:
     source = str(path)
-    with path.open("rb") as handle:
-        if not _looks_like_warc(handle):
-            yield Reject(source, "not a WARC file")
-            return
-        compressed = _gzipped(handle)
-        records = ArchiveIterator(handle)
-        end = offset = 0
-        try:
-            for record in records:
-                offset = records.offset
-                doc = _warc_record(path, record, cap)
-                records.read_to_end()
-                if _truncated(record):
-                    where = doc.source if doc else source
-                    yield Reject(where, f"truncated or corrupt record at offset {offset}")
-                    return
-                end = offset + records.get_record_length()
-                if doc:
-                    yield doc
-        except Exception as exc:  # warcio raises many kinds of errors on corrupt input
-            yield Reject(source, f"corrupt record at offset {records.offset}: {exc!r}")
-            return
-        if compressed and end and not _member_complete(handle, offset):
-            yield Reject(source, f"truncated or corrupt record at offset {offset}")
-        elif _garbage_after(handle, end):
-            yield Reject(source, f"truncated or corrupt record at offset {end}")
+    if not _looks_like_warc(handle):
+        yield Reject(source, "not a WARC file")
+        return
+    compressed = _gzipped(handle)
+    start: int | None = 0
+    while start is not None:
+        handle.seek(start)
+        start = yield from _warc_records(path, handle, cap, compressed)
+
+
+def _warc_records(
+    path: Path, handle: BinaryIO, cap: int, compressed: bool
+) -> Iterator[RawDoc | Reject]:
+    """The records from the handle's position on. Returns where to go on reading after a
+    record that ran past its Content-Length (the next gzip member), else None."""
+    source = str(path)
+    records = ArchiveIterator(handle)
+    # warcio writes a warning to stderr when a record is not followed by its blank lines
+    # (its Content-Length was short) and counts it in err_count: the count is read below,
+    # the warning is not wanted.
+    records.INC_RECORD = ""
+    end = offset = handle.tell()
+    try:
+        for record in records:
+            offset = records.offset
+            doc = _warc_record(path, record, cap, offset)
+            errors = records.err_count
+            records.read_to_end()
+            if _truncated(record):
+                where = doc.source if doc else source
+                yield Reject(where, f"truncated or corrupt record at offset {offset}", offset)
+                return None
+            end = offset + records.get_record_length()
+            if records.err_count > errors:
+                where = doc.source if doc else source
+                reason = f"record at offset {offset} runs past its Content-Length"
+                yield Reject(where, reason, offset)
+                # The rest of the record would be read as the next one: with one gzip member
+                # per record (as WARC writers do), the next record starts at the next member.
+                return _member_end(handle, offset) if compressed else None
+            if doc:
+                yield doc
+    except Exception as exc:  # warcio raises many kinds of errors on corrupt input
+        at = records.offset
+        yield Reject(source, f"corrupt record at offset {at}: {exc!r}", at)
+        return None
+    if compressed and end and not _member_complete(handle, offset):
+        yield Reject(source, f"truncated or corrupt record at offset {offset}", offset)
+    elif _garbage_after(handle, end):
+        yield Reject(source, f"truncated or corrupt record at offset {end}", end)
+    return None
 
 
 def _gzipped(handle: BinaryIO) -> bool:
@@ -302,7 +475,9 @@ def _looks_like_warc(handle: BinaryIO) -> bool:
     return head == b"WARC/"
 
 
-def _warc_record(path: Path, record: ArcWarcRecord, cap: int) -> RawDoc | Reject | None:
+def _warc_record(
+    path: Path, record: ArcWarcRecord, cap: int, offset: int
+) -> RawDoc | Reject | None:
     """The document in one WARC record; None for records that hold none (requests, images)."""
     if record.rec_type not in _WARC_RECORDS:
         return None
@@ -318,10 +493,10 @@ def _warc_record(path: Path, record: ArcWarcRecord, cap: int) -> RawDoc | Reject
         return None
     status = record.http_headers.get_statuscode() if record.http_headers else "200"
     if not status.startswith("2"):
-        return Reject(source, f"HTTP status {status}")
+        return Reject(source, f"HTTP status {status}", offset)
     data = record.content_stream().read(cap + 1)
     if len(data) > cap:
-        return Reject(source, f"payload exceeds the {_size(cap)} cap")
+        return Reject(source, f"payload exceeds the {_size(cap)} cap", offset)
     return RawDoc(
         source,
         data,
@@ -329,6 +504,7 @@ def _warc_record(path: Path, record: ArcWarcRecord, cap: int) -> RawDoc | Reject
         url=url,
         fetched_at=record.rec_headers.get_header("WARC-Date"),
         declared_encoding=content_type.get_content_charset(),
+        position=offset,
     )
 
 
@@ -350,13 +526,26 @@ def _member_complete(handle: BinaryIO, start: int) -> bool:
     member's last bytes (the record's closing newlines, the CRC and size), so a cut
     there would otherwise go unreported.
     """
+    return _member_end(handle, start) is not None
+
+
+def _member_end(handle: BinaryIO, start: int) -> int | None:
+    """Where the gzip member at ``start`` ends (the next member, if any, starts there);
+    None when the file stops inside it or it is not gzip."""
     handle.seek(start)
     inflater = zlib.decompressobj(wbits=31)
-    while not inflater.eof and (chunk := handle.read(_CHUNK)):
-        inflater.decompress(chunk, _CHUNK)
-        while inflater.unconsumed_tail and not inflater.eof:
-            inflater.decompress(inflater.unconsumed_tail, _CHUNK)
-    return inflater.eof
+    consumed = 0
+    try:
+        while not inflater.eof and (chunk := handle.read(_CHUNK)):
+            consumed += len(chunk)
+            inflater.decompress(chunk, _CHUNK)
+            while inflater.unconsumed_tail and not inflater.eof:
+                inflater.decompress(inflater.unconsumed_tail, _CHUNK)
+    except zlib.error:
+        return None
+    if not inflater.eof:
+        return None
+    return start + consumed - len(inflater.unused_data)
 
 
 def _garbage_after(handle: BinaryIO, end: int) -> bool:

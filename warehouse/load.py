@@ -54,7 +54,9 @@ REMOVAL_COLUMNS = pa.schema(
         ("before_passage", pa.int32()),
     ]
 )
-REJECT_COLUMNS = pa.schema([("source", pa.string()), ("reason", pa.string())])
+REJECT_COLUMNS = pa.schema(
+    [("source", pa.string()), ("reason", pa.string()), ("position", pa.int64())]
+)
 ARTICLE_SIGNATURE_COLUMNS = pa.schema(
     [
         ("article_id", pa.string()),
@@ -104,10 +106,10 @@ class Batch:
     Article rows use the keys of :data:`ARTICLE_COLUMNS` (``article_id``, ``source``,
     ``body`` and ``word_count`` are required), passage rows those of
     :data:`PASSAGE_COLUMNS`, removal rows those of :data:`REMOVAL_COLUMNS`, reject rows
-    ``source`` and ``reason``, inbox file rows ``path``, ``size`` and ``mtime_ns`` (files of a
-    watched inbox this batch took, recorded in the same transaction so each is taken once).
-    ``run_id`` and ``ingested_at`` (default: landing time,
-    naive taken as UTC) stamp every article and reject of the batch.
+    ``source`` and ``reason`` (and ``position``, where in its container), inbox file rows
+    ``path``, ``size`` and ``mtime_ns`` (files of a watched inbox this batch took, recorded
+    in the same transaction so each is taken once). ``run_id`` and ``ingested_at``
+    (default: landing time, naive taken as UTC) stamp every article and reject of the batch.
     """
 
     run_id: str | None = None
@@ -138,14 +140,17 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
 
     Rows repeating an id within the batch are dropped (the first one wins: an article by
     ``article_id``, a passage or removal by ``(article_id, position)``, a passage signature
-    by ``passage_id``, a reject by ``(source, reason)``). Articles already in the warehouse
-    are skipped together with their passages and removals; a reject already stored for the
-    same source, reason and run is not stored again. Any failure rolls the whole batch back.
+    by ``passage_id``, a reject by ``(source, reason, position)``). Articles already in the
+    warehouse are skipped together with their passages and removals; a reject already stored
+    for the same source, reason, position and run is not stored again. Any failure rolls the
+    whole batch back.
     """
     articles = _first_by(batch.articles, lambda r: r.get("article_id"))
     passages = _first_by(batch.passages, lambda r: (r.get("article_id"), r.get("position")))
     removals = _first_by(batch.removals, lambda r: (r.get("article_id"), r.get("position")))
-    rejects = _first_by(batch.rejects, lambda r: (r.get("source"), r.get("reason")))
+    rejects = _first_by(
+        batch.rejects, lambda r: (r.get("source"), r.get("reason"), r.get("position"))
+    )
     passage_signatures = _first_by(batch.passage_signatures, lambda r: r.get("passage_id"))
     tables = {
         "_batch_articles": _to_table("articles", articles, ARTICLE_COLUMNS),
@@ -256,11 +261,12 @@ SELECT r.* FROM _batch_removals AS r {_NEW}
 """
 _INSERT_REJECTS = """
 INSERT INTO rejects BY NAME
-SELECT b.source, b.reason, $run_id AS run_id, $at AS rejected_at
+SELECT b.source, b.reason, b.position, $run_id AS run_id, $at AS rejected_at
 FROM _batch_rejects AS b
 WHERE NOT EXISTS (
     SELECT 1 FROM rejects AS r
     WHERE r.source = b.source AND r.reason = b.reason
+      AND r.position IS NOT DISTINCT FROM b.position
       AND r.run_id IS NOT DISTINCT FROM $run_id
 )
 """

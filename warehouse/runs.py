@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 from collections.abc import Mapping
 
 import duckdb
@@ -16,15 +18,47 @@ FINAL_STATUSES = ("ok", "failed")
 
 def start_run(
     con: duckdb.DuckDBPyConnection, run_id: str, started_at: dt.datetime, inputs: int
-) -> None:
-    """Record that run ``run_id`` started with ``inputs`` inputs (status ``running``)."""
+) -> list[str]:
+    """Record that run ``run_id`` started with ``inputs`` inputs (status ``running``), owned
+    by this process, and mark the runs this host started whose process is gone as
+    ``interrupted``; returns their ids."""
     with transaction(con):
         if con.execute("SELECT 1 FROM runs WHERE run_id = ?", [run_id]).fetchone():
             raise ValueError(f"run {run_id!r} already exists: use a new run id")
+        gone = _dead_runs(con)
+        if gone:
+            con.execute(
+                "UPDATE runs SET status = 'interrupted' WHERE list_contains($gone, run_id)",
+                {"gone": gone},
+            )
         con.execute(
-            "INSERT INTO runs (run_id, status, started_at, inputs) VALUES (?, 'running', ?, ?)",
-            [run_id, utc_naive(started_at), inputs],
+            "INSERT INTO runs (run_id, status, started_at, inputs, pid, host)"
+            " VALUES (?, 'running', ?, ?, ?, ?)",
+            [run_id, utc_naive(started_at), inputs, os.getpid(), socket.gethostname()],
         )
+    return gone
+
+
+def _dead_runs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Runs still ``running`` that this host started from a process that no longer exists.
+
+    Runs of other hosts are left alone: their process cannot be checked from here.
+    """
+    rows = con.execute(
+        "SELECT run_id, pid FROM runs WHERE status = 'running' AND host = ?",
+        [socket.gethostname()],
+    ).fetchall()
+    return [run_id for run_id, pid in rows if pid is None or not _alive(pid)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def finish_run(

@@ -1,4 +1,12 @@
-"""Run SQL on the warehouse (read-only) and print the result or write it to a file."""
+"""Run SQL on the warehouse (read-only) and print the result or write it to a file.
+
+A query sees the warehouse and nothing else: one reading statement (``SELECT``, ``DESCRIBE``,
+``SHOW``, ``SUMMARIZE``, ``EXPLAIN``, a ``PRAGMA`` that reads), run on a connection with
+DuckDB's file system access turned off and its configuration locked, so that no statement
+can read or write another file, attach another database or turn the access back on. The
+result reaches ``--out`` or standard output through Arrow and this program's own writer,
+never through SQL.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +33,16 @@ _COPY_OPTIONS = {
     "parquet": "FORMAT parquet",
 }
 _READ_ONLY_REFUSAL = re.compile(r'Cannot execute statement of type "(\w+)".*read-only', re.S)
-#: The result is made visible to COPY under this name for the time of one command.
+_NO_FILE_ACCESS = re.compile(r'Cannot access (?:file|directory) "([^"]*)"')
+#: Statement kinds a query may be. A PRAGMA that would change a setting fails on the locked
+#: configuration.
+_READING = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN, duckdb.StatementType.PRAGMA}
+#: The result is made visible to the writer under this name for the time of one command.
 _RESULT_VIEW = "_presswash_query_result"
+
+
+class Refused(Exception):
+    """A query that is not one reading statement on the warehouse."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,13 +63,39 @@ def run(args: argparse.Namespace) -> int:
         return _fail("--format parquet writes a binary file: give --out FILE", code=2)
     with read_access.read_only(args) as con:
         try:
+            confine(con)
+            sql = reading_statement(con, args.sql)
             if args.format == "table":
-                _write_table(con, args.sql, args.out)
+                _write_table(con, sql, args.out)
             else:
-                _copy(con, args.sql, args.format, args.out)
+                _copy(con, sql, args.format, args.out)
+        except Refused as refusal:
+            return _fail(str(refusal))
         except duckdb.Error as error:
             return _fail(one_line(error))
     return 0
+
+
+def confine(con: duckdb.DuckDBPyConnection) -> None:
+    """Turn off the connection's access to files other than the warehouse (reading and
+    writing, extensions included) and lock its configuration so that it stays off."""
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
+def reading_statement(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """``sql`` if it is one statement that reads; else :class:`Refused` says why."""
+    statements = con.extract_statements(sql)
+    if len(statements) != 1:
+        raise Refused(f"one statement at a time, not {len(statements)}")
+    [statement] = statements
+    if statement.type not in _READING:
+        kind = statement.type.name.replace("_", " ")
+        raise Refused(
+            f"the query is read-only: {kind} statements are refused"
+            " (a query reads the warehouse; --out FILE writes its result)"
+        )
+    return sql
 
 
 def one_line(error: duckdb.Error) -> str:
@@ -65,6 +107,14 @@ def one_line(error: duckdb.Error) -> str:
             f"the warehouse is opened read-only: {refused[1]} statements are refused"
             " (presswash run is what changes it)"
         )
+    outside = _NO_FILE_ACCESS.search(message)
+    if outside:
+        return (
+            f"a query sees only the warehouse: reading {outside[1]!r} is refused"
+            " (ingest files with presswash run)"
+        )
+    if "configuration has been locked" in message:
+        return "a query cannot change settings: the configuration is locked"
     head = message.split("\n\n", 1)[0]
     return " ".join(line.strip() for line in head.splitlines() if line.strip())
 
@@ -92,32 +142,29 @@ def _write_table(con: duckdb.DuckDBPyConnection, sql: str, out: str | None) -> N
 def _copy(con: duckdb.DuckDBPyConnection, sql: str, fmt: str, out: str | None) -> None:
     """Write the result with DuckDB's own writers, so every format renders values alike.
 
-    The query runs on a cursor and streams through Arrow into ``COPY``: a query may be any
-    statement that returns rows (``SELECT``, ``DESCRIBE``, ``PRAGMA`` ...), which
-    ``COPY (query)`` would not all accept. Standard output gets the file's bytes.
+    The query runs on a cursor of the confined connection and streams through Arrow into a
+    ``COPY`` on a second, in-memory connection that holds nothing but the result and runs
+    no SQL of the caller's: the query cannot choose what is written where. Standard output
+    gets the file's bytes.
     """
     relation = con.cursor().sql(sql)
     if relation is None:
         return
     reader = relation.to_arrow_reader()
     if out is not None:
-        _copy_reader(con, reader, fmt, Path(out))
+        _write_reader(reader, fmt, Path(out))
         return
     with tempfile.TemporaryDirectory(prefix="presswash-query-") as tmp:
         path = Path(tmp) / f"result.{fmt}"
-        _copy_reader(con, reader, fmt, path)
+        _write_reader(reader, fmt, path)
         with path.open(encoding="utf-8", newline="") as result:
             shutil.copyfileobj(result, sys.stdout)
 
 
-def _copy_reader(
-    con: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader, fmt: str, path: Path
-) -> None:
-    con.register(_RESULT_VIEW, reader)
-    try:
-        con.execute(f"COPY {_RESULT_VIEW} TO $path ({_COPY_OPTIONS[fmt]})", {"path": str(path)})
-    finally:
-        con.unregister(_RESULT_VIEW)
+def _write_reader(reader: pa.RecordBatchReader, fmt: str, path: Path) -> None:
+    with duckdb.connect() as writer:
+        writer.register(_RESULT_VIEW, reader)
+        writer.execute(f"COPY {_RESULT_VIEW} TO $path ({_COPY_OPTIONS[fmt]})", {"path": str(path)})
 
 
 def _fail(message: str, code: int = 1) -> int:

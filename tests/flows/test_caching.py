@@ -6,19 +6,24 @@ import os
 from pathlib import Path
 
 from flows.caching import clean_batch_key
+from sources.read import UnreadFile
 
 
 def _key(*paths: Path) -> str:
-    return clean_batch_key(None, {"files": list(paths)})
+    items = [UnreadFile(path, 0) for path in paths]
+    return clean_batch_key(None, {"items": items})
 
 
-def test_key_follows_content_not_timestamps(tmp_path: Path) -> None:
+def test_key_follows_content_and_modification_time(tmp_path: Path) -> None:
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("Title\n\nBody one.\n")
     b.write_text("Title\n\nBody two.\n")
     first = _key(a, b)
+    assert _key(a, b) == first
     os.utime(a, (1, 1))
-    assert _key(a, b) == first  # touched, unchanged
+    # Touched: cleaned again, so that the batch records the file as it now is.
+    assert _key(a, b) != first
+    first = _key(a, b)
     stat = b.stat()
     b.write_text("Title\n\nBody 2!.\n")  # same size and mtime, other bytes
     os.utime(b, ns=(stat.st_atime_ns, stat.st_mtime_ns))

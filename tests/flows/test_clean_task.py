@@ -11,7 +11,7 @@ import pytest
 
 from flows import stages
 from flows.ingest import clean
-from sources.read import read
+from sources.read import items, read
 
 SEEDS = sorted(Path(__file__).parents[2].joinpath("seeds").glob("*"))
 
@@ -20,7 +20,7 @@ def test_packed_batch_unpacks_to_what_cleaning_gives(tmp_path: Path) -> None:
     bad = tmp_path / "empty.txt"
     bad.write_text("")
     files = [*SEEDS, bad]
-    blob = clean.fn(files)
+    blob = clean.fn(list(items(files)))
     assert isinstance(blob, bytes)
     got = stages.unpack(blob)
     direct = stages.clean_batch(stages.decode_batch(read(files)).documents)

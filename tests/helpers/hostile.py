@@ -255,3 +255,72 @@ def dir_named_as_file(directory: Path, name: str = "story.html") -> Path:
     path = directory / name
     path.mkdir()
     return path
+
+
+def poison_name(directory: Path, stem: bytes = b"bad\xff", text: str = "A story.\n") -> Path:
+    """A text file whose name holds a byte that is not UTF-8 (``\\xff``), as a scraper that
+    names files after raw URL bytes writes them."""
+    path = Path(os.fsdecode(os.fsencode(directory) + b"/" + stem + b".txt"))
+    path.write_text(text)
+    return path
+
+
+#: Records of :func:`surrogate_records`, by 1-based line number: JSON's ``\\ud800`` escapes
+#: give lone surrogates, which no UTF-8 encoder accepts.
+SURROGATE_LINES: dict[int, str] = {
+    1: json.dumps({"url": "https://example.org/ok-1", "text": "A fine story about the port."}),
+    2: '{"url": "https://example.org/s", "text": "Hi \\ud800 there"}',
+    3: '{"url": "https://example.org/\\udfff", "text": "A story under a broken URL."}',
+    4: '{"html": "<p>Half a pair \\udbff</p>"}',
+    5: json.dumps({"url": "https://example.org/ok-5", "text": "Another fine story."}),
+}
+
+
+def surrogate_records(directory: Path, name: str = "surrogates.jsonl") -> Path:
+    """JSONL whose lines 2-4 hold lone surrogates in ``text``, ``url`` and ``html``."""
+    lines = [SURROGATE_LINES[n] for n in sorted(SURROGATE_LINES)]
+    return write(directory, name, "\n".join(lines) + "\n")
+
+
+def short_lines(directory: Path, name: str = "short-lines.txt", count: int = 1_000_000) -> Path:
+    """``count`` short lowercase lines with no sentence end and no blank line: a hard-wrapped
+    text that a paragraph joiner must handle in linear time."""
+    words = ["harbour", "council", "vote", "plan", "budget", "port", "city", "ferry"]
+    rng = random.Random(count)
+    with (directory / name).open("w") as out:
+        for _ in range(count):
+            out.write(" ".join(rng.choices(words, k=3)) + "\n")
+    return directory / name
+
+
+def identical_records(directory: Path, name: str = "repeats.jsonl", copies: int = 3) -> Path:
+    """JSONL with one record written ``copies`` times, then one other record."""
+    record = json.dumps({"url": "https://example.org/same", "text": UTF8_TEXT * 3})
+    other = json.dumps({"url": "https://example.org/other", "text": CP1252_TEXT * 3})
+    return write(directory, name, "\n".join([record] * copies + [other]) + "\n")
+
+
+def short_content_length_warc(
+    directory: Path, name: str, pages: Sequence[tuple[str, str]], short_url: str, *, by: int = 40
+) -> Path:
+    """A WARC (one gzip member per record) whose response for ``short_url`` declares a WARC
+    Content-Length ``by`` bytes shorter than its block."""
+    path, _ = warc_file(directory, name, pages, compress=False)
+    data = path.read_bytes()
+    out = io.BytesIO()
+    writer_gz = gzip.GzipFile  # each record its own member, as WARC writers do
+    for record in data.split(b"WARC/1.")[1:]:
+        record = b"WARC/1." + record
+        if short_url.encode() in record.split(b"\r\n\r\n", 1)[0] and b"response" in record[:200]:
+            head, rest = record.split(b"\r\n\r\n", 1)
+            lines = head.split(b"\r\n")
+            for i, line in enumerate(lines):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+                    lines[i] = b"Content-Length: " + str(length - by).encode()
+            record = b"\r\n".join(lines) + b"\r\n\r\n" + rest
+        member = io.BytesIO()
+        with writer_gz(fileobj=member, mode="wb") as gz:
+            gz.write(record)
+        out.write(member.getvalue())
+    return write(directory, name, out.getvalue())

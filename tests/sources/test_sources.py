@@ -236,15 +236,20 @@ def test_jsonl_bad_lines_are_rejected_and_good_ones_read(tmp_path: Path, compres
         "html",
         url="https://example.org/a",
         fetched_at="2024-05-01T10:00:00Z",
+        position=1,
     )
     assert isinstance(out[1], Reject)
     assert out[1].source == f"{path}#L2"
     assert out[1].reason.startswith("line 2: not valid JSON")
-    assert out[2] == Reject(f"{path}#https://example.org/c", "line 3: no 'html' or 'text' field")
-    assert out[3] == RawDoc(f"{path}#L4", "Second story, with no URL.", "text")
-    assert out[4] == Reject(f"{path}#L6", "line 6: not a JSON object")
+    assert out[2] == Reject(f"{path}#https://example.org/c", "line 3: no 'html' or 'text' field", 3)
+    assert out[3] == RawDoc(f"{path}#L4", "Second story, with no URL.", "text", position=4)
+    assert out[4] == Reject(f"{path}#L6", "line 6: not a JSON object", 6)
     assert out[5] == RawDoc(
-        f"{path}#https://example.org/g", "Third story.", "text", url="https://example.org/g"
+        f"{path}#https://example.org/g",
+        "Third story.",
+        "text",
+        url="https://example.org/g",
+        position=7,
     )
     assert len(out) == 6  # the blank line 5 is no record
 
@@ -257,10 +262,14 @@ def test_jsonl_line_over_the_cap_is_rejected_and_the_next_read(tmp_path: Path) -
     ]
     path = hostile.write(tmp_path, "big.jsonl", "\n".join(lines))
     assert list(read([path], max_doc_bytes=1000)) == [
-        RawDoc(f"{path}#L1", "short", "text"),
-        Reject(f"{path}#L2", "line 2 exceeds the 1000 bytes cap"),
+        RawDoc(f"{path}#L1", "short", "text", position=1),
+        Reject(f"{path}#L2", "line 2 exceeds the 1000 bytes cap", 2),
         RawDoc(
-            f"{path}#https://example.org/after", "after", "text", url="https://example.org/after"
+            f"{path}#https://example.org/after",
+            "after",
+            "text",
+            url="https://example.org/after",
+            position=3,
         ),
     ]
 
@@ -272,7 +281,7 @@ def test_jsonl_with_invalid_utf8_rejects_only_that_line(tmp_path: Path) -> None:
     assert isinstance(out[0], Reject)
     assert out[0].source == f"{path}#L1"
     assert out[0].reason.startswith("line 1: not valid JSON")
-    assert out[1] == RawDoc(f"{path}#L2", "fine", "text")
+    assert out[1] == RawDoc(f"{path}#L2", "fine", "text", position=2)
 
 
 # --- read: WARC ----------------------------------------------------------------------
@@ -309,9 +318,11 @@ def test_warc_charset_is_passed_on_for_decoding(tmp_path: Path) -> None:
 
 def test_warc_error_status_is_rejected_and_the_rest_read(tmp_path: Path) -> None:
     missing = PAGES[1][0]
-    path, _ = hostile.warc_file(tmp_path, "w.warc.gz", PAGES, statuses={missing: "404 Not Found"})
+    path, offsets = hostile.warc_file(
+        tmp_path, "w.warc.gz", PAGES, statuses={missing: "404 Not Found"}
+    )
     out = list(read([path]))
-    assert out[1] == Reject(f"{path}#{missing}", "HTTP status 404")
+    assert out[1] == Reject(f"{path}#{missing}", "HTTP status 404", offsets[1])
     assert [type(item) for item in out] == [RawDoc, Reject, RawDoc]
 
 
@@ -359,7 +370,7 @@ def test_gzip_warc_cut_in_its_last_member_trailer_is_reported(tmp_path: Path) ->
         *docs, reject = read([path])
         assert [doc.source for doc in docs] == [f"{path}#{url}" for url, _ in PAGES], missing
         assert reject == Reject(
-            str(path), f"truncated or corrupt record at offset {last_member}"
+            str(path), f"truncated or corrupt record at offset {last_member}", last_member
         ), missing
 
 

@@ -215,10 +215,12 @@ def test_child_tables_upgraded_without_keys_keep_rows_and_checks(tmp_path: Path)
     path = tmp_path / "w.duckdb"
     before = sorted(p.name for p in PACKAGE_MIGRATIONS.glob("00[1-5]_*.sql"))
     with open_warehouse(path, migrations_dir=migrations_dir(tmp_path, *before)) as old:
-        # Today's loader writes a column that migration 007 adds: lend it for the landing.
+        # Today's loader writes columns that migrations 007 and 008 add: lend them.
         old.execute("ALTER TABLE articles ADD COLUMN fetched_at TIMESTAMP")
+        old.execute("ALTER TABLE rejects ADD COLUMN position BIGINT")
         land(old, signed(article_rows("a1", ["One.", "Two."], removed=[("legal", "c", "(c)")])))
         old.execute("ALTER TABLE articles DROP COLUMN fetched_at")
+        old.execute("ALTER TABLE rejects DROP COLUMN position")
         rows = {t: old.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in CHILDREN}
     with open_warehouse(path) as new:
         assert {t: new.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in CHILDREN} == (
@@ -279,7 +281,9 @@ def test_read_only_open_needs_an_existing_current_file(tmp_path: Path) -> None:
     with open_warehouse(old, read_only=True) as reader:
         assert count(reader, "articles_latest") == 0
         with pytest.raises(duckdb.InvalidInputException):
-            reader.execute("INSERT INTO rejects VALUES ('s', 'r', NULL, now())")
+            reader.execute(
+                "INSERT INTO rejects (source, reason, rejected_at) VALUES ('s', 'r', now())"
+            )
 
 
 def test_migration_files_must_be_numbered(tmp_path: Path) -> None:
