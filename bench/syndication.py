@@ -10,7 +10,15 @@ its own change:
 * ``chrome``: the same headline and body;
 * ``headline``: a rewritten headline;
 * ``trim``: the last 20% of the body's words cut, with a "continue reading" line;
-* ``edit3`` / ``edit8``: 3% / 8% of body words substituted, deleted or inserted.
+* ``edit3`` / ``edit8`` / ``edit15``: 3% / 8% / 15% of body words substituted, deleted or
+  inserted;
+* ``reorder``: every third pair of paragraphs swapped;
+* ``half`` / ``quarter``: only the first half / quarter of the body's words kept (an outlet
+  running the top of a wire story); a quarter copy is made only of a body whose first quarter
+  still spans :data:`MIN_QUARTER_PARAGRAPHS` paragraphs.
+
+Bodies are split in two halves by site (``evaluation.folds``): parameters are chosen on
+``tune`` and reported on ``test``.
 
 Everything is driven by one seeded RNG, so a corpus is reproducible from its seed.
 """
@@ -26,10 +34,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dedup.shingles import shingles, words
+from evaluation.folds import fold_of, site_of
 
-VARIANTS = ("chrome", "headline", "trim", "edit3", "edit8")
+VARIANTS = ("chrome", "headline", "trim", "edit3", "edit8", "edit15", "reorder", "half", "quarter")
 TRIM_FRACTION = 0.2
-EDIT_RATES = {"edit3": 0.03, "edit8": 0.08}
+EDIT_RATES = {"edit3": 0.03, "edit8": 0.08, "edit15": 0.15}
+KEPT_FRACTIONS = {"half": 0.5, "quarter": 0.25}
+MIN_QUARTER_PARAGRAPHS = 3
+HALVES = ("tune", "test")
 MAX_CHROME_WORDS = 12
 
 
@@ -40,6 +52,7 @@ class Body:
     source: str
     title: str
     paragraphs: list[str]
+    url: str = ""
 
     @property
     def word_count(self) -> int:
@@ -66,21 +79,29 @@ class Site:
     footer: list[str]
 
 
-def load_bodies(dataset_dir: Path, min_words: int = 80) -> tuple[list[Body], int, list[str]]:
-    """Bodies with at least ``min_words`` words, how many were skipped as shorter, and the
-    chrome snippets (``without`` lines of at most :data:`MAX_CHROME_WORDS` words)."""
+def load_bodies(
+    dataset_dir: Path, min_words: int = 80, half: str | None = None
+) -> tuple[list[Body], int, list[str]]:
+    """Bodies with at least ``min_words`` words (of the sites in ``half``, one of
+    :data:`HALVES`, or of all sites), how many were skipped as shorter, and the chrome
+    snippets (``without`` lines of at most :data:`MAX_CHROME_WORDS` words, from every
+    file: chrome is not what parameters are tuned on)."""
     bodies: list[Body] = []
     chrome: set[str] = set()
     skipped = 0
     for path in sorted((dataset_dir / "ground-truth").glob("*.json")):
-        truth = json.loads(path.read_text(encoding="utf-8"))["ground_truth"]
+        page = json.loads(path.read_text(encoding="utf-8"))
+        truth = page["ground_truth"]
         chrome.update(
             line.strip()
             for line in truth.get("without") or []
             if 0 < len(line.split()) <= MAX_CHROME_WORDS
         )
         paragraphs = [p.strip() for p in (truth.get("main_content") or "").split("\n") if p.strip()]
-        body = Body(path.stem, (truth.get("title") or "").strip(), paragraphs)
+        url = page.get("url") or ""
+        body = Body(path.stem, (truth.get("title") or "").strip(), paragraphs, url)
+        if half is not None and HALVES[fold_of(site_of(url, path.stem), 2)] != half:
+            continue
         if body.word_count < min_words:
             skipped += 1
         else:
@@ -147,6 +168,14 @@ def trim(paragraphs: list[str], fraction: float) -> list[str]:
             break
         out.append(" ".join(words[:keep]))
         keep -= len(words)
+    return out
+
+
+def reorder(paragraphs: list[str]) -> list[str]:
+    """Every third pair of paragraphs swapped: the first and second, the fourth and fifth..."""
+    out = list(paragraphs)
+    for i in range(0, len(out) - 1, 3):
+        out[i], out[i + 1] = out[i + 1], out[i]
     return out
 
 
@@ -218,6 +247,12 @@ def corpus(
                 paragraphs = [*trim(paragraphs, TRIM_FRACTION), "Continue reading the full story"]
             elif name in EDIT_RATES:
                 paragraphs = edit(paragraphs, EDIT_RATES[name], vocabulary, rng)
+            elif name == "reorder":
+                paragraphs = reorder(paragraphs)
+            elif name in KEPT_FRACTIONS:
+                paragraphs = trim(paragraphs, 1 - KEPT_FRACTIONS[name])
+                if name == "quarter" and len(paragraphs) < MIN_QUARTER_PARAGRAPHS:
+                    continue
             text = render(other, title, paragraphs, rng, rng.sample(titles, 2))
             docs.append(Doc(f"{body.source}-{name}", other.name, text, body.source, name))
     rng.shuffle(docs)

@@ -10,6 +10,12 @@ merged (size-tiered, as in an LSM tree), so there are ``O(log n)`` runs to searc
 entry is copied ``O(log n)`` times: time and memory stay linear in the number of items. A
 batch is searched and added with a handful of numpy calls whatever its size, where a call per
 item cost more than the search itself.
+
+A bucket gives at most ``cap`` ids to a query, its earliest members (runs are searched oldest
+first, and equal keys keep their insertion order): a template or a wire story on a million
+pages fills one bucket per band, and pairing every new copy with every earlier one is
+quadratic, where the earliest members already lead to the cluster's original. Unrelated items
+that happen to share a band with a crowded bucket still meet through their other bands.
 """
 
 from __future__ import annotations
@@ -27,12 +33,15 @@ _MASK32 = np.int64(0xFFFFFFFF)
 
 
 class BandTable:
-    """Buckets of ``bands`` bands of ``rows`` hash values each, holding integer ids."""
+    """Buckets of ``bands`` bands of ``rows`` hash values each, holding integer ids; a query
+    reads at most ``cap`` ids of a bucket."""
 
-    def __init__(self, bands: int, rows: int) -> None:
+    def __init__(self, bands: int, rows: int, cap: int = 32) -> None:
         if not 1 <= rows <= len(_MULTIPLIERS) or not 1 <= bands <= len(_SALTS):
             raise ValueError(f"unsupported bands {bands} x rows {rows}")
-        self.bands, self.rows = bands, rows
+        if cap < 1:
+            raise ValueError(f"a bucket must give at least one id to a query, not cap={cap}")
+        self.bands, self.rows, self.cap = bands, rows, cap
         self._weights = _MULTIPLIERS[:rows]
         self._salts = _SALTS[:bands]
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, ids), oldest first
@@ -51,7 +60,8 @@ class BandTable:
         self._add_run(keys[order], np.repeat(np.asarray(ids, np.int32), self.bands)[order])
 
     def query(self, hashvalues: np.ndarray) -> set[int]:
-        """Ids sharing at least one bucket with the signature ``hashvalues``."""
+        """Ids sharing at least one bucket with the signature ``hashvalues`` (at most
+        ``cap`` of each bucket, its earliest)."""
         keys = np.sort(self.keys(hashvalues[np.newaxis]).ravel())
         _, found = self._search(keys, np.zeros(len(keys), np.int64))
         return set(found.tolist())
@@ -62,7 +72,8 @@ class BandTable:
         Returns pairs ``(i, id)``, sorted and each once: ``i`` a position in the batch, ``id``
         an id sharing a bucket with ``hashvalues[i]`` that was in the table before the batch
         or is ``ids[j]`` for an earlier position ``j < i``. That is what adding the batch one
-        item at a time, querying each before adding it, would find.
+        item at a time, querying each before adding it, would find, except that a bucket
+        gives at most ``cap`` stored ids and ``cap`` ids of the batch, its earliest.
         """
         ids = np.asarray(ids, np.int32)
         keys = self.keys(hashvalues).ravel()
@@ -74,7 +85,7 @@ class BandTable:
         position = np.arange(len(keys))
         first = np.r_[True, keys[1:] != keys[:-1]]
         bucket_start = np.maximum.accumulate(np.where(first, position, 0))
-        earlier = position - bucket_start
+        earlier = np.minimum(position - bucket_start, self.cap)
         hit = earlier > 0
         partners = owners[_expand(bucket_start[hit], earlier[hit])]
         mine = np.repeat(owners[hit], earlier[hit])
@@ -87,8 +98,10 @@ class BandTable:
 
     def _search(self, keys: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(owner, id)`` for every stored entry whose key is in ``keys`` (sorted, so numpy
-        narrows each search), the owner being that of the matching key."""
+        narrows each search), the owner being that of the matching key; at most ``cap``
+        entries per key, the earliest."""
         found_owners, found_ids = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+        taken = np.zeros(len(keys), np.int64)
         for run_keys, run_ids in self._runs:
             starts = np.searchsorted(run_keys, keys)
             hit = run_keys[np.minimum(starts, len(run_keys) - 1)] == keys
@@ -96,6 +109,8 @@ class BandTable:
                 continue
             starts = starts[hit]
             counts = np.searchsorted(run_keys, keys[hit], side="right") - starts
+            counts = np.minimum(counts, self.cap - taken[hit])
+            taken[hit] += counts
             found_owners.append(np.repeat(owners[hit], counts))
             found_ids.append(run_ids[_expand(starts, counts)].astype(np.int64))
         return np.concatenate(found_owners), np.concatenate(found_ids)

@@ -107,6 +107,9 @@ class _MemoryIndex:
     def get_many(self, keys: Iterable[str]) -> list[Entry]:
         return [self._entry(self._rows[key]) for key in keys]
 
+    def set_root(self, key: str, root: str) -> None:
+        self._roots[self._rows[key]] = root
+
     def candidates(self, signature: Signature) -> list[Entry]:
         return [self._entry(row) for row in sorted(self._table.query(signature.hashvalues))]
 
@@ -159,6 +162,10 @@ class _RedisEntries:
             entries.append(Entry(key, group, root, Signature.from_bytes(self._spec, blob, size)))
         return entries
 
+    def set_root(self, key: str, root: str) -> None:
+        (entry,) = self.get_many([key])
+        self.put(Entry(key, entry.group, root, entry.signature))
+
 
 class _RedisIndex:
     """datasketch's :class:`~datasketch.MinHashLSH` on Redis storage, entries in a Redis
@@ -198,6 +205,9 @@ class _RedisIndex:
 
     def get_many(self, keys: Iterable[str]) -> list[Entry]:
         return self._entries.get_many(keys)
+
+    def set_root(self, key: str, root: str) -> None:
+        self._entries.set_root(key, root)
 
     def candidates(self, signature: Signature) -> list[Entry]:
         return self._entries.get_many(self._lsh.query(signature.minhash()))
@@ -254,6 +264,14 @@ class MinHashIndex:
         """The entry of an indexed ``key`` (:class:`KeyError` if absent)."""
         (entry,) = self._store.get_many([key])
         return entry
+
+    def get_many(self, keys: Iterable[str]) -> list[Entry]:
+        """The entries of indexed ``keys``, in order (:class:`KeyError` if one is absent)."""
+        return self._store.get_many(keys)
+
+    def set_root(self, key: str, root: str) -> None:
+        """Make ``root`` the root of the indexed ``key`` (a link found after it was added)."""
+        self._store.set_root(key, root)
 
     def candidates(self, signature: Signature) -> list[Entry]:
         """Entries sharing at least one band with ``signature``."""

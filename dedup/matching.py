@@ -1,20 +1,34 @@
 """Near-duplicate articles and passages: MinHash LSH candidates, verified, linked to the root.
 
-Articles match in one of two tiers, both read off one signature (word 3-gram shingles):
+Articles match in one of three tiers, all read off one signature (word 3-gram shingles):
 
 * ``near_identical``: estimated Jaccard >= 0.8: the same article under other chrome or
   another headline;
-* ``edited``: the shingles of the smaller article are mostly (>= 0.5) in the larger one, and
+* ``edited``: the shingles of the smaller article are mostly (>= 0.4) in the larger one, and
   the smaller keeps at least half the size of the larger: trimmed endings, a few percent of
-  words edited. Containment, not Jaccard, because a copy cut by 20% and wrapped in other
-  chrome scores a Jaccard as low as 0.45 while staying mostly contained.
+  words edited (a 15% word edit keeps about 0.55 of the 3-grams). Containment, not Jaccard, because a copy cut by 20% and wrapped in other
+  chrome scores a Jaccard as low as 0.45 while staying mostly contained;
+* ``part``: the shingles of the smaller article are nearly all (>= 0.6) in the larger one,
+  whatever their sizes (down to a fifth): an outlet running the first half of a wire story,
+  or a full story landing after its top was stored.
+
+A reprint too short for its signature to be a candidate (a quarter of the story has a Jaccard
+near 0.25, which the bands catch half the time) is found through its passages instead: see
+:meth:`ArticleIndex.link_by_passages`. An article that quotes a few paragraphs of another
+keeps its own identity: the quotes cover a small share of either article, so only the
+passages link.
+
+Which relation a link is follows from the sizes of the article and its original
+(:meth:`ArticleIndex.relation`): ``copy`` when the smaller keeps at least three quarters of
+the larger's shingles, else ``contained_in`` (the article is a part of its original) or
+``contains`` (its original is a part of it).
 
 Candidates come from LSH bands chosen for the lowest similarity to be found (see
 :data:`ARTICLE_POLICY`), never from all pairs, and are verified on the stored signatures
 (the share of equal hash values over all ``num_perm`` values), not on shingle sets: the
-signature is all the warehouse and a second worker have, and the thresholds sit far enough
-from unrelated articles (measured below 0.35 containment, same-site chrome included) that the
-estimate's spread (about 0.045 at ``num_perm=128``) cannot cross them.
+signature is all the warehouse and a second worker have, and the thresholds sit above
+unrelated candidates (measured below 0.33 containment, same-site chrome included; the
+thresholds were chosen on the ``tune`` half of the sites of ``bench/dedup_quality.py``).
 
 A duplicate links to the root of its best match, the first-landed article of the cluster, so
 chains (a copy of a copy) resolve to one original.
@@ -32,6 +46,10 @@ from dedup.signatures import Signature, SignatureSpec, signatures
 
 NEAR_IDENTICAL = "near_identical"
 EDITED = "edited"
+PART = "part"
+#: Relations of a linked article to its original.
+COPY, CONTAINS, CONTAINED_IN = "copy", "contains", "contained_in"
+_TIER_ORDER = {NEAR_IDENTICAL: 0, EDITED: 1, PART: 2}
 
 #: Signatures of article texts: word 3-grams (a 3% word edit touches about 9% of them, where
 #: 5-grams would lose 15%), 128 values.
@@ -52,8 +70,19 @@ class ArticlePolicy:
     spec: SignatureSpec = ARTICLE_SPEC
     bands: tuple[int, int] = (42, 3)
     near_jaccard: float = 0.8
-    edited_containment: float = 0.5
+    edited_containment: float = 0.4
     min_size_ratio: float = 0.5
+    #: The ``part`` tier: containment of the smaller, and the smallest size ratio.
+    part_containment: float = 0.6
+    min_part_ratio: float = 0.2
+    #: Passage evidence: at least ``min_shared_passages`` passages linked to one article,
+    #: covering ``passage_cover`` of the article's passage shingles, with the shingle
+    #: containment of the smaller article in the larger at least ``passage_containment``.
+    min_shared_passages: int = 2
+    passage_cover: float = 0.8
+    passage_containment: float = 0.5
+    #: A link is a ``copy`` when the smaller article has this share of the larger's size.
+    copy_ratio: float = 0.75
 
 
 ARTICLE_POLICY = ArticlePolicy()
@@ -70,24 +99,34 @@ class Match:
     original_id: str
 
 
-def _verify(signature: Signature, entries: list[Entry], policy: ArticlePolicy) -> list[Match]:
-    """Keep the candidates that pass a tier, best first (near-identical before edited)."""
-    if not entries:
-        return []
+def _containment(
+    signature: Signature, entries: list[Entry]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Estimated Jaccard, containment of the smaller in the larger, and size ratio (smaller
+    over larger) of ``signature`` with each entry."""
     jaccard = jaccard_many(signature, entries)
     sizes = np.array([entry.signature.size for entry in entries], dtype=float)
     smaller = np.minimum(sizes, signature.size)
     # |A n B| = J / (1 + J) * (|A| + |B|), from J = |A n B| / (|A| + |B| - |A n B|).
     shared = jaccard / (1 + jaccard) * (sizes + signature.size)
     containment = np.minimum(shared / np.maximum(smaller, 1), 1.0)
-    ratio = smaller / np.maximum(sizes, signature.size)
+    ratio = smaller / np.maximum(np.maximum(sizes, signature.size), 1)
+    return jaccard, containment, ratio
+
+
+def _verify(signature: Signature, entries: list[Entry], policy: ArticlePolicy) -> list[Match]:
+    """Keep the candidates that pass a tier, best first (near-identical, edited, part)."""
+    if not entries:
+        return []
     matches = []
-    for entry, j, c, r in zip(entries, jaccard, containment, ratio, strict=True):
+    for entry, j, c, r in zip(entries, *_containment(signature, entries), strict=True):
         if j >= policy.near_jaccard:
             matches.append(Match(entry.key, entry.group, NEAR_IDENTICAL, float(j), entry.root))
         elif c >= policy.edited_containment and r >= policy.min_size_ratio:
             matches.append(Match(entry.key, entry.group, EDITED, float(c), entry.root))
-    matches.sort(key=lambda m: (m.tier != NEAR_IDENTICAL, -m.score, m.article_id))
+        elif c >= policy.part_containment and r >= policy.min_part_ratio:
+            matches.append(Match(entry.key, entry.group, PART, float(c), entry.root))
+    matches.sort(key=lambda m: (_TIER_ORDER[m.tier], -m.score, m.article_id))
     return matches
 
 
@@ -136,6 +175,77 @@ class ArticleIndex:
         Articles already in the index are skipped."""
         return self._index.link(batch, self._original)
 
+    def relation(self, article_id: str) -> str | None:
+        """How a linked article relates to its original (:data:`COPY`, :data:`CONTAINS` or
+        :data:`CONTAINED_IN`, by their sizes); None for an original."""
+        entry = self._index.get(article_id)
+        if entry.root == article_id:
+            return None
+        size, original = entry.signature.size, self._index.get(entry.root).signature.size
+        if min(size, original) >= self.policy.copy_ratio * max(size, original):
+            return COPY
+        return CONTAINED_IN if size < original else CONTAINS
+
+    def link_by_passages(
+        self,
+        batch: Sequence[tuple[str, Sequence[tuple[str, int]]]],
+        passage_links: dict[str, str],
+        met: dict[str, set[str]] | None = None,
+    ) -> dict[str, str]:
+        """Link the articles of ``batch`` that :meth:`link` left as originals but whose
+        passages lead to their original: ``(article_id, [(passage_id, size), ...])`` in
+        landing order, all indexed, with ``passage_links`` and ``met`` from
+        :meth:`PassageIndex.link_and_meet`.
+
+        An article is checked against the articles its passages met, with the tiers of
+        :meth:`link` (the article's bands miss an edited copy now and then, but among its
+        passages' bands some catch it). Failing that, it is linked to the original of an
+        article B when at least ``min_shared_passages`` of its passages link to B's and either
+        they cover ``passage_cover`` of its passage shingles (it is a part of B) with a
+        shingle containment of at least ``passage_containment``, or B is the smaller and
+        nearly all in it (``part_containment``: B is a part of it). Returns ``{article_id:
+        original}`` for the articles linked here and for those of the batch linked to one of
+        them, which now follow it to its original.
+        """
+        met = met or {}
+        changed: dict[str, str] = {}
+        for position, (article_id, passages) in enumerate(batch):
+            entry = self._index.get(article_id)
+            if entry.root != article_id:
+                continue
+            shared = _shared_passages(article_id, passages, passage_links)
+            sources = sorted(met.get(article_id, set()) | shared.keys())
+            others = [e for e in self._index.get_many(sources) if e.root != article_id]
+            matches = _verify(entry.signature, others, self.policy)
+            root = matches[0].original_id if matches else None
+            total = sum(size for _, size in passages) or 1
+            cover = 0.0
+            for other in others:
+                sizes = shared.get(other.key, [])
+                if root is not None or len(sizes) < self.policy.min_shared_passages:
+                    continue
+                share = sum(sizes) / total
+                if share > cover and self._reprint(entry, other, share):
+                    cover, root = share, other.root
+            if root is None:
+                continue
+            self._index.set_root(article_id, root)
+            changed[article_id] = root
+            for later, _ in batch[position + 1 :]:
+                if self._index.get(later).root == article_id:
+                    self._index.set_root(later, root)
+                    changed[later] = root
+        return changed
+
+    def _reprint(self, entry: Entry, other: Entry, cover: float) -> bool:
+        """Whether passages covering ``cover`` of ``entry``'s passage shingles, linked to
+        ``other``, and the two signatures show one to be a part of the other."""
+        _, containment, _ = _containment(entry.signature, [other])
+        if cover >= self.policy.passage_cover:
+            return bool(containment[0] >= self.policy.passage_containment)
+        smaller = other.signature.size < entry.signature.size
+        return smaller and bool(containment[0] >= self.policy.part_containment)
+
     def _original(self, _site: str | None, sig: Signature, candidates: list[Entry]) -> str | None:
         matches = _verify(sig, candidates, self.policy)
         return matches[0].original_id if matches else None
@@ -165,6 +275,11 @@ PASSAGE_POLICY = PassagePolicy()
 def passage_id(article_id: str, position: int) -> str:
     """The id of the paragraph at ``position`` (0-based) of an article."""
     return f"{article_id}:{position}"
+
+
+def article_of(passage: str) -> str:
+    """The article id of a :func:`passage_id`."""
+    return passage.rpartition(":")[0]
 
 
 def passage_signatures(
@@ -210,6 +325,22 @@ class PassageIndex:
         of another article added before them. Passages already indexed are skipped."""
         return self._index.link(passages, self._original)
 
+    def link_and_meet(
+        self, passages: Iterable[tuple[str, str, Signature]]
+    ) -> tuple[dict[str, str], dict[str, set[str]]]:
+        """:meth:`link`, and for each article the other articles whose passages shared a
+        band with its own (linked or not): where :meth:`ArticleIndex.link_by_passages` looks
+        for an edited or shortened reprint that the article's own bands missed."""
+        met: dict[str, set[str]] = {}
+
+        def original(article_id: str | None, sig: Signature, candidates: list[Entry]) -> str | None:
+            others = {entry.group for entry in candidates if entry.group != article_id}
+            if others and article_id is not None:
+                met.setdefault(article_id, set()).update(g for g in others if g is not None)
+            return self._original(article_id, sig, candidates)
+
+        return self._index.link(passages, original), met
+
     def _original(
         self, article_id: str | None, sig: Signature, candidates: list[Entry]
     ) -> str | None:
@@ -220,6 +351,19 @@ class PassageIndex:
             if score >= self.policy.near_jaccard
         )
         return near[0][2] if near else None
+
+
+def _shared_passages(
+    article_id: str, passages: Sequence[tuple[str, int]], passage_links: dict[str, str]
+) -> dict[str, list[int]]:
+    """The sizes of an article's passages linked to each other article, by that article."""
+    shared: dict[str, list[int]] = {}
+    for pid, size in passages:
+        if pid in passage_links:
+            source = article_of(passage_links[pid])
+            if source != article_id:
+                shared.setdefault(source, []).append(size)
+    return shared
 
 
 #: Entries per batch when restoring an index: one sorted run per batch.

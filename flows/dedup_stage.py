@@ -82,8 +82,14 @@ class Deduplicator:
         return dedup
 
     def process(self, cleaned: Cleaned, run_id: str) -> Deduped:
-        """Link, strip site chrome, and build the rows of one cleaned batch."""
+        """Link, strip site chrome, and build the rows of one cleaned batch.
+
+        Articles link by their own signatures first (a copy is not counted as its site's
+        own text), then passages link, and the articles left as originals are checked once
+        more against the articles their passages reached (see
+        :meth:`ArticleIndex.link_by_passages`)."""
         new = [d for d in cleaned.docs if d.article_id not in self.articles]
+        new_ids = {d.article_id for d in new}
         copies = self.articles.link((d.article_id, d.article.site, d.signature) for d in new)
         for doc in new:
             site = _site_key(doc)
@@ -99,14 +105,23 @@ class Deduplicator:
             else:
                 reason = "every paragraph is repeated site chrome"
                 out.rejects.append(Reject(doc.source, reason, doc.position))
-        passage_links = self.passages.link(
+        passage_links, met = self.passages.link_and_meet(
             (passage_id(doc.article_id, position), doc.article_id, sig)
             for doc in kept
             for position, sig in enumerate(doc.passage_signatures)
             if sig is not None
         )
+        copies.update(
+            self.articles.link_by_passages(
+                [(d.article_id, _passage_sizes(d)) for d in kept if d.article_id in new_ids],
+                passage_links,
+                met,
+            )
+        )
         for doc in kept:
-            _add_rows(out.batch, doc, copies.get(doc.article_id), passage_links)
+            original = copies.get(doc.article_id)
+            relation = self.articles.relation(doc.article_id) if original else None
+            _add_rows(out.batch, doc, original, relation, passage_links)
         out.batch.rejects = [reject_row(r) for r in out.rejects]
         out.batch.site_passages = [
             {"site": r.site, "passage_hash": r.passage_hash, "article_count": r.article_count,
@@ -130,6 +145,15 @@ class Deduplicator:
             passage_signatures=_kept(doc.passage_signatures, flags),
             paragraph_hashes=_kept(doc.paragraph_hashes, flags),
         )
+
+
+def _passage_sizes(doc: CleanedDoc) -> list[tuple[str, int]]:
+    """``(passage_id, shingle count)`` of a document's passages."""
+    return [
+        (passage_id(doc.article_id, position), sig.size)
+        for position, sig in enumerate(doc.passage_signatures)
+        if sig is not None
+    ]
 
 
 def _kept(values: list[T], gone: list[bool]) -> list[T]:
@@ -177,6 +201,7 @@ def _add_rows(
     batch: warehouse.Batch,
     doc: CleanedDoc,
     duplicate_of: str | None,
+    relation: str | None,
     passage_links: dict[str, str],
 ) -> None:
     article = doc.article
@@ -192,6 +217,7 @@ def _add_rows(
             "body": article.text,
             "word_count": article.word_count,
             "duplicate_of": duplicate_of,
+            "duplicate_relation": relation,
             "content_sha256": doc.content_sha256,
             "encoding": doc.encoding,
             "input_format": doc.format,

@@ -30,6 +30,7 @@ ARTICLE_COLUMNS = pa.schema(
         ("body", pa.string()),
         ("word_count", pa.int32()),
         ("duplicate_of", pa.string()),
+        ("duplicate_relation", pa.string()),
         ("content_sha256", pa.string()),
         ("encoding", pa.string()),
         ("input_format", pa.string()),

@@ -37,7 +37,7 @@ def test_link_finds_what_one_item_at_a_time_would_across_batches_and_merges(batc
     earlier batch (and run, merged or not) or earlier in the same batch."""
     bands, rows = 8, 2
     signatures = _corpus(batch)
-    table = BandTable(bands, rows)
+    table = BandTable(bands, rows, cap=len(signatures))
     for first in range(0, len(signatures), batch):
         chunk = signatures[first : first + batch]
         ids = np.arange(first, first + len(chunk)) * 3 + 5  # ids need not be positions
@@ -56,7 +56,7 @@ def test_link_finds_what_one_item_at_a_time_would_across_batches_and_merges(batc
 
 def test_add_makes_items_found_by_query_and_link():
     signatures = _corpus(1)
-    table = BandTable(bands=8, rows=2)
+    table = BandTable(bands=8, rows=2, cap=len(signatures))
     table.add(np.arange(100), np.stack(signatures[:100]))
     for sig in signatures[100:110]:
         assert table.query(sig) == _brute_force(signatures[:100], sig, 8, 2)
@@ -78,3 +78,47 @@ def test_runs_stay_few_and_hold_every_entry():
         table.add(np.array([item]), np.array([[item, item + 1, item + 2, item + 3]], np.uint32))
     assert table.runs <= 12  # size-tiered: O(log n) runs
     assert table.nbytes == 1000 * 4 * (8 + 4)
+
+
+def _first_members(signatures: list[np.ndarray], query: np.ndarray, rows: int, cap: int):
+    """Per band of ``query``, the first ``cap`` earlier signatures holding the same band."""
+    bands = len(query) // rows
+    found = set()
+    for band in range(bands):
+        part = slice(band * rows, (band + 1) * rows)
+        members = [i for i, sig in enumerate(signatures) if (sig[part] == query[part]).all()]
+        found.update(members[:cap])
+    return found
+
+
+@pytest.mark.parametrize("batch", [1, 9, 1000])
+def test_a_bucket_gives_a_query_its_earliest_members_up_to_the_cap(batch):
+    """Stored runs and the batch itself each give at most ``cap`` ids per bucket, the
+    earliest ones, so a crowded bucket costs a query ``cap`` pairs, not its size."""
+    cap, rows = 3, 2
+    signatures = _corpus(batch)
+    table = BandTable(8, rows, cap=cap)
+    for first in range(0, len(signatures), batch):
+        chunk = signatures[first : first + batch]
+        positions, found = table.link(np.arange(first, first + len(chunk)), np.stack(chunk))
+        for i, sig in enumerate(chunk):
+            got = set(found[positions == i].tolist())
+            earlier = first + i
+            stored = _first_members(signatures[:first], sig, rows, cap)
+            in_batch = {first + j for j in _first_members(chunk[:i], sig, rows, cap)}
+            assert stored | in_batch == got, earlier
+
+
+def test_thousands_of_copies_of_one_story_cost_linear_pairs():
+    """A wire story on 4,000 pages: every copy is paired with the first copies only, and the
+    first one is among them, in one batch and against stored runs alike."""
+    rng = np.random.default_rng(7)
+    story = rng.integers(0, 2**32, 16, dtype=np.uint32)
+    copies = np.tile(story, (4000, 1))
+    table = BandTable(bands=8, rows=2, cap=4)
+    for first in (0, 2000):
+        positions, found = table.link(np.arange(first, first + 2000), copies[first : first + 2000])
+        assert len(found) <= 2000 * 2 * 4
+        starts = np.searchsorted(positions, np.arange(1 if first == 0 else 0, 2000))
+        assert (found[starts] == 0).all()  # pairs are sorted: the first id comes first
+    assert table.query(story) == {0, 1, 2, 3}

@@ -23,14 +23,24 @@ from hypothesis import strategies as st
 
 from dedup.index import RedisConfig
 from dedup.matching import (
+    ARTICLE_POLICY,
+    CONTAINED_IN,
+    CONTAINS,
     EDITED,
     NEAR_IDENTICAL,
     ArticleIndex,
+    ArticlePolicy,
     PassageIndex,
     passage_signatures,
 )
 from dedup.shingles import shingle_hashes, shingles, words
-from dedup.signatures import Signature, SignatureSpec, SpecMismatch, signatures
+from dedup.signatures import (
+    Signature,
+    SignatureSpec,
+    SpecMismatch,
+    signatures,
+    signatures_with_parts,
+)
 from dedup.site_repetition import RepetitionRow, SiteRepetition, passage_hash, passage_hashes
 
 SEEDS = [1, 2, 3]
@@ -166,13 +176,75 @@ def test_unrelated_articles_with_the_same_chrome_are_not_linked(story):
     assert links == {}
 
 
-def test_short_article_inside_a_long_one_is_not_an_edited_copy(story):
-    """Containment alone would link a brief to the long article that quotes it in full."""
-    rng, vocabulary, *_, body = story
-    brief = body[:3]
-    long = body[:3] + _paragraphs(rng, 5, vocabulary)
-    links, _ = _link_pair(" ".join(long), " ".join(brief))
+def _link_stories(
+    docs: list[tuple[str, list[str]]], policy: ArticlePolicy = ARTICLE_POLICY
+) -> tuple[dict[str, str], dict[str, str], ArticleIndex]:
+    """Land ``(article_id, paragraphs)`` in one batch as the dedup stage does: article bands,
+    then passages, then passage evidence. Returns article links, passage links, the index."""
+    articles, passages = ArticleIndex(policy), PassageIndex()
+    signed = signatures_with_parts(
+        [paragraphs for _, paragraphs in docs], policy.spec, passages.policy.spec,
+        lambda text: len(text.split()) >= passages.policy.min_words,
+    )  # fmt: skip
+    wholes = [whole for whole, _ in signed]
+    links = articles.link((aid, None, whole) for (aid, _), whole in zip(docs, wholes, strict=True))
+    parts = [
+        (aid, [(f"{aid}:{i}", sig) for i, sig in enumerate(sigs) if sig is not None])
+        for (aid, _), (_, sigs) in zip(docs, signed, strict=True)
+    ]
+    passage_links, met = passages.link_and_meet(
+        (pid, aid, sig) for aid, sigs in parts for pid, sig in sigs
+    )
+    batch = [(aid, [(pid, sig.size) for pid, sig in sigs]) for aid, sigs in parts]
+    links.update(articles.link_by_passages(batch, passage_links, met))
+    return links, passage_links, articles
+
+
+@pytest.mark.parametrize("share", [0.5, 0.3])
+def test_first_part_of_a_story_is_linked_whichever_lands_first(story, share):
+    """A brief running the top of a story is ``contained_in`` it; the full story landing
+    after its top ``contains`` it. Chrome differs, as on another site."""
+    rng, vocabulary, header, footer, title, _ = story
+    body = _paragraphs(rng, 12, vocabulary)
+    top = body[: round(len(body) * share)]
+    other_header, other_footer = _chrome(rng, vocabulary)
+    full = [*header, title, *body, *footer]
+    brief = [*other_header, title, *top, *other_footer]
+    links, _, index = _link_stories([("a", full), ("b", brief)])
+    assert links == {"b": "a"}
+    assert index.relation("b") == CONTAINED_IN
+    links, _, index = _link_stories([("b", brief), ("a", full)])
+    assert links == {"a": "b"}
+    assert index.relation("a") == CONTAINS
+
+
+def test_article_quoting_a_few_paragraphs_of_another_keeps_its_identity(story):
+    """Two or three quoted paragraphs, lightly edited, inside an article of its own: the
+    passages link, the articles do not."""
+    rng, vocabulary, header, footer, title, body = story
+    quoted = rng.sample(range(len(body)), rng.randint(2, 3))
+    own = _paragraphs(rng, 7, vocabulary)
+    for n, i in enumerate(sorted(quoted)):
+        words = body[i].split()
+        words[rng.randrange(len(words))] = rng.choice(vocabulary)
+        own.insert(2 + 2 * n, " ".join(words))
+    links, passage_links, index = _link_stories(
+        [("a", [*header, title, *body, *footer]), ("b", [*header, "Another", *own, *footer])]
+    )
     assert links == {}
+    assert index.relation("b") is None
+    assert sorted(passage_links.values()) == sorted(f"a:{len(header) + 1 + i}" for i in quoted)
+
+
+def test_reprint_linked_by_passages_takes_its_batch_followers_along(story):
+    """A quarter reprint landing first becomes an original; a later copy of it in the same
+    batch, and the reprint itself once its passages reach the full story, end on the story."""
+    rng, vocabulary, *_ = story
+    body = _paragraphs(rng, 16, vocabulary)
+    quarter = body[:4]
+    links, _, index = _link_stories([("full", body), ("q1", quarter), ("q2", list(quarter))])
+    assert links == {"q1": "full", "q2": "full"}
+    assert index.original("q2") == "full"
 
 
 def test_chains_resolve_to_the_first_landed_article(story):

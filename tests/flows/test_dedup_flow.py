@@ -61,13 +61,41 @@ def test_copies_link_to_originals_across_runs(tmp_path: Path) -> None:
     second = ingest([str(day2)], str(db))
     assert (second.inputs, second.landed, second.near_duplicates) == (2, 1, 1)
 
-    rows = dict(query(db, "SELECT source, duplicate_of FROM articles"))
+    rows = {
+        s: (d, r)
+        for s, d, r in query(db, "SELECT source, duplicate_of, duplicate_relation FROM articles")
+    }
     originals = dict(query(db, "SELECT source, article_id FROM articles"))
-    assert rows[str(day2 / "reprint.txt")] == originals[str(day1 / "wire.txt")]
-    assert rows[str(day2 / "unrelated.txt")] is None
+    assert rows[str(day2 / "reprint.txt")] == (originals[str(day1 / "wire.txt")], "copy")
+    assert rows[str(day2 / "unrelated.txt")] == (None, None)
     # Signatures were stored once per article, with the spec that made them.
     specs = query(db, "SELECT spec, count(*) FROM article_signatures GROUP BY spec")
     assert specs == [("w3-p128-wxxh32-affine32", 4)]
+
+
+def test_top_of_a_stored_story_lands_as_contained_in_it(tmp_path: Path) -> None:
+    """An outlet runs the first half of yesterday's wire story; a third site runs it whole
+    under its own chrome, and a fourth runs it followed by its own analysis."""
+    db = tmp_path / "w.duckdb"
+    day1, day2 = days(tmp_path)
+    (day1 / "wire.txt").write_text(page("Capital Post", "Drone strike in Nangarhar", DRONE))
+    ingest([str(day1)], str(db))
+    (day2 / "top.txt").write_text(
+        page("Valley Times", "Strike reported", DRONE[: len(DRONE) // 2], "Read more")
+    )
+    (day2 / "more.txt").write_text(page("Evening Ledger", "Strike and after", DRONE + ENEMY))
+    ingest([str(day2)], str(db))
+    rows = {
+        Path(source).name: (duplicate_of is not None, relation)
+        for source, duplicate_of, relation in query(
+            db, "SELECT source, duplicate_of, duplicate_relation FROM articles"
+        )
+    }
+    assert rows == {
+        "wire.txt": (False, None),
+        "top.txt": (True, "contained_in"),
+        "more.txt": (True, "contains"),
+    }
 
 
 def test_signatures_of_an_earlier_spec_are_recomputed_before_matching(tmp_path: Path) -> None:
