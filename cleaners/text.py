@@ -27,7 +27,7 @@ from .article import Article, Block, Hints, Removal
 from .blocks import make_block, split_blocks
 from .normalize import detection_key, normalize_document
 from .rules import metadata
-from .rules.dates import dateline_rule, parse_date
+from .rules.dates import dateline_rule, parse_date, undated_day
 from .rules.patterns import (
     caption_rule,
     credit_names,
@@ -414,11 +414,17 @@ def _assemble(
             continue
         removed.append(Removal(block.label, block.rule, block.text, len(article.paragraphs)))
         _lift(article, block)
-    article.title = article.title or hints.title
-    article.site = article.site or hints.site or metadata.copyright_holder(blocks)
-    article.published = article.published or hints.published
-    if not article.authors:
-        article.authors = list(hints.authors)
+    holder = metadata.copyright_holder(blocks)
+    article.site = metadata.site_name(article.site or hints.site or holder, url)
+    article.title = metadata.title_without_site(article.title or hints.title, article.site, url)
+    article.published = (
+        article.published
+        or hints.published
+        or undated_day(removed, article.paragraphs, url or source)
+    )
+    article.authors = metadata.person_names(
+        article.authors or list(hints.authors), article.site, url, holder
+    )
     return article
 
 

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-STARTUP_SECONDS = 120.0
+STARTUP_SECONDS = 300.0
 STOP_SECONDS = 20.0
 STATE_FILE = "presswash-server.json"
 LOG_FILE = "presswash-server.log"

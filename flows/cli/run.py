@@ -22,10 +22,10 @@ DESCRIPTION = """\
 Ingest files and directories (default: the inputs setting, seeds/) into the warehouse and
 print a summary. Directories are walked recursively; files are read by their name:
 
-  .txt .md .markdown .text        plain text or markdown dumps of article pages
-  .html .htm .xhtml (.gz)         HTML pages
-  .jsonl .ndjson (.jsonl.gz)      one JSON record a line: text or html, url, fetched_at
-  .warc (.warc.gz)                web archives: each HTML response or resource record
+  .txt .md .markdown .text          plain text or markdown dumps of article pages
+  .html .htm .xhtml .html.gz .htm.gz  HTML pages
+  .jsonl .jsonl.gz .ndjson          one JSON record a line: text or html, url, fetched_at
+  .warc .warc.gz                    web archives: each HTML response or resource record
 
 A file named on the command line is read whatever its name. Inputs that cannot be read are
 rejected (listed, and kept in the rejects table) without stopping the run. A repeat run
