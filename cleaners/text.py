@@ -29,7 +29,7 @@ from .normalize import detection_key, normalize_document
 from .rules import metadata, registry
 from .rules.captions import INLINE_MARKDOWN_IMAGE, strip_inline_images
 from .rules.credits import credit_names
-from .rules.dates import parse_date
+from .rules.dates import parse_date, undated_day
 from .rules.footer import LEGAL_CONTINUATION, LEGAL_TERMS_IN_FOOTER, TRAILING_CHROME
 from .rules.header import (
     HEADLINE,
@@ -417,11 +417,17 @@ def _assemble(
             continue
         removed.append(Removal(block.label, block.rule, block.text, len(article.paragraphs)))
         _lift(article, block)
-    article.title = article.title or hints.title
-    article.site = article.site or hints.site or metadata.copyright_holder(blocks)
-    article.published = article.published or hints.published
-    if not article.authors:
-        article.authors = list(hints.authors)
+    holder = metadata.copyright_holder(blocks)
+    article.site = metadata.site_name(article.site or hints.site or holder, url)
+    article.title = metadata.title_without_site(article.title or hints.title, article.site, url)
+    article.published = (
+        article.published
+        or hints.published
+        or undated_day(removed, article.paragraphs, url or source)
+    )
+    article.authors = metadata.person_names(
+        article.authors or list(hints.authors), article.site, url, holder
+    )
     return article
 
 

@@ -1,5 +1,5 @@
-"""presswash flows: the Prefect ingest flow and the ``presswash`` CLI (thin wiring only)."""
+"""presswash flows: the Prefect ingest flow and the ``presswash`` CLI (thin wiring only).
 
-from .settings import quiet_prefect
-
-quiet_prefect()
+Importing this package changes nothing in the process: the CLI quiets Prefect's defaults
+in its own environment (:func:`flows.settings.quiet_prefect`) before it imports Prefect.
+"""

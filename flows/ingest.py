@@ -82,14 +82,16 @@ def ingest(
     paths: list[str] | None = None,
     db: str | None = None,
     inbox: bool = False,
+    settings: Settings | None = None,
 ) -> RunReport:
     """Ingest files and directories into the warehouse at ``db``; return the run's report.
 
     With ``inbox``, files already taken by an earlier run (same path, size and mtime) are
     skipped, and each file taken is recorded in the same transaction as its articles.
-    Other settings (batch size, lock wait) come from :func:`flows.settings.load_settings`.
+    ``settings`` come from the edge that starts the run (the CLI, ``serve``); a deployment
+    run without them loads them once here, in the working directory its pull step set.
     """
-    settings = load_settings()
+    settings = settings or load_settings()
     db = db or settings.db
     paths = list(paths or settings.inputs)
     run_id = str(runtime.flow_run.id or uuid.uuid4())
@@ -98,6 +100,7 @@ def ingest(
         db, wait_seconds=settings.lock_wait, memory_limit=settings.writer_memory
     )
     _record_start(writer, run_id)
+    display = progress.current()
     status = "failed"
     try:
         discovery = discover_inputs(paths, quote(writer), inbox)
@@ -112,8 +115,7 @@ def ingest(
         # come back from the workers tangled in cycles with Prefect's futures, and freezing
         # them once per batch (as this flow did) kept every batch alive until the run ended.
         gc.freeze()
-        display = progress.current()
-        display.start(len(discovery.files))
+        display.start(len(discovery.files), rejected=len(discovery.rejects))
         for cleaned in _cleaned_batches(discovery.files, settings, writer.release):
             repeats = stages.drop_repeats(cleaned)
             # quote(): Prefect would otherwise walk every row of a batch (and the indexes)
@@ -136,6 +138,7 @@ def ingest(
         _record_finish(writer, run, status)
         writer.release()
     run_report.publish(run)
+    display.finish(run)
     return run
 
 
@@ -144,13 +147,13 @@ def _cleaned_batches(
 ) -> Iterator[stages.Cleaned]:
     """Cleaned batches in input order, with a bounded number of batches in flight.
 
-    Keeps ``2 x workers`` batches submitted so every worker stays busy while the flow lands,
-    without holding the whole input in memory: the items of the files are read only as
-    batches are submitted, so a container of any size costs a window of batches. Calls
-    ``idle`` before waiting for a batch that is not ready yet.
+    Keeps ``settings.in_flight()`` batches submitted so every worker stays busy while the
+    flow lands, without holding the whole input in memory: the items of the files are read
+    only as batches are submitted, so a container of any size costs a window of batches.
+    Calls ``idle`` before waiting for a batch that is not ready yet.
     """
     window: deque[PrefectFuture[bytes]] = deque()
-    depth = max(2, 2 * settings.dask_workers)
+    depth = settings.in_flight()
     for chunk in _chunks(items(list(files)), settings.batch_size):
         window.append(clean.submit(chunk))
         if len(window) >= depth:

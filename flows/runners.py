@@ -1,7 +1,7 @@
 """The flow's task runner, chosen by settings: threads, a process pool, or Dask.
 
 Cleaning and signatures are CPU-bound Python, so threads overlap only the I/O. ``processes``
-runs tasks in a pool of ``dask_workers`` worker processes (Prefect's ``ProcessPoolTaskRunner``):
+runs tasks in a pool of ``workers`` worker processes (Prefect's ``ProcessPoolTaskRunner``):
 every core of one machine. Prefect starts them with ``spawn``, so each worker imports Prefect,
 DuckDB and the cleaners again: measured here, 2.3 CPU s per worker and per run. On Linux they
 come from a ``forkserver`` instead (``start_method``): one process imports those modules once
@@ -43,10 +43,10 @@ def task_runner(settings: Settings, worker_setup: Callable[[], None] | None = No
     runners ignore it.
     """
     if settings.task_runner == "threads":
-        return ThreadPoolTaskRunner(max_workers=max(2, settings.dask_workers))
+        return ThreadPoolTaskRunner(max_workers=max(2, settings.workers))
     if settings.task_runner == "processes":
         return StartMethodProcessPoolTaskRunner(
-            start_method(settings), max_workers=settings.dask_workers, initializer=worker_setup
+            start_method(settings), max_workers=settings.workers, initializer=worker_setup
         )
     if settings.task_runner == "dask":
         from prefect_dask import DaskTaskRunner
@@ -55,7 +55,7 @@ def task_runner(settings: Settings, worker_setup: Callable[[], None] | None = No
             return DaskTaskRunner(address=settings.dask_address)
         return DaskTaskRunner(
             cluster_kwargs={
-                "n_workers": settings.dask_workers,
+                "n_workers": settings.workers,
                 "threads_per_worker": 1,
                 "processes": True,
                 "dashboard_address": None,

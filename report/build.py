@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import os
 import re
+import shutil
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,14 @@ KIND_COLORS = series_colors(REMOVED + LIFTED)
 NO_SITE = "(no site)"
 OTHER_SITES = "other sites"
 _SAFE_PAGE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}")
+#: Written into every report directory: a directory with it may be replaced by a new report.
+MARKER = ".presswash-report"
+#: What reports written before the marker existed hold.
+_REPORT_ENTRIES = frozenset({"index.html", "articles.html", "report.css", "articles"})
+
+
+class NotAReport(ValueError):
+    """The output directory holds files that are not a presswash report."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +76,57 @@ def build_report(
     generated_at: dt.datetime | None = None,
     last_runs: int = 40,
     top_sites: int = 8,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReportResult:
     """Render the report of the warehouse behind ``con`` into ``out_dir``.
 
     ``source_label`` names the warehouse in the footer; charts cover the ``last_runs`` runs
     and the ``top_sites`` sites with most removals (the rest summed as "other sites").
-    Existing files of an earlier report are overwritten, other files are left alone.
+    The report is written beside ``out_dir`` and then takes its place whole, so an earlier
+    report there leaves no stale page and a failed build leaves the earlier one. A directory
+    that holds anything but a report is refused (:class:`NotAReport`). ``progress`` is
+    called with (article pages written, article pages in all).
     """
+    check_replaceable(out_dir)
+    staging = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        result = _render(con, staging, source_label, generated_at, last_runs, top_sites, progress)
+        (staging / MARKER).write_text("presswash audit report\n", encoding="utf-8")
+        _swap(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return ReportResult(out_dir / "index.html", result.articles, result.runs)
+
+
+def check_replaceable(out_dir: Path) -> None:
+    """Raise :class:`NotAReport` unless ``out_dir`` is missing, empty, or a report."""
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise NotAReport(f"{out_dir} exists and is not a directory")
+    entries = {p.name for p in out_dir.iterdir()}
+    if entries and MARKER not in entries and not entries <= _REPORT_ENTRIES:
+        raise NotAReport(f"{out_dir} holds files that are not a presswash report")
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    if out_dir.exists():
+        out_dir.rename(old)
+    staging.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _render(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    source_label: str,
+    generated_at: dt.datetime | None,
+    last_runs: int,
+    top_sites: int,
+    progress: Callable[[int, int], None] | None,
+) -> ReportResult:
     env = _environment()
     common = {
         "generated_at": generated_at or dt.datetime.now(dt.UTC).replace(tzinfo=None),
@@ -108,7 +162,7 @@ def build_report(
         env.get_template("articles.html").render(**common, root="", articles=articles),
     )
     page = env.get_template("article.html")
-    for detail in iter_article_details(con):
+    for done, detail in enumerate(iter_article_details(con), start=1):
         pieces, unplaced = original_order(detail.passages, detail.removals)
         kinds = Counter(r["kind"] for r in detail.removals)
         _write(
@@ -123,6 +177,8 @@ def build_report(
                 kinds=kinds.most_common(),
             ),
         )
+        if progress:
+            progress(done, len(articles))
     return ReportResult(index=out_dir / "index.html", articles=len(articles), runs=len(runs))
 
 

@@ -53,6 +53,7 @@ from cleaners.html.prepass import (
 )
 from cleaners.normalize import detection_key, fold_ws, normalize_document
 from cleaners.rules.dates import dateline_rule, header_date, is_prose, parse_date
+from cleaners.rules.metadata import site_name
 from cleaners.text import clean_blocks, make_block
 from sources.decode import RejectInput, decode
 
@@ -210,13 +211,7 @@ def page_metadata(tree: HtmlElement, url: str | None) -> Hints:
         url=page_url,
         max_date=dt.date.today().isoformat(),
     )
-    site = meta.sitename or tmeta.extract_sitename(tree)
-    if site:
-        site = site.lstrip("@")
-        if site and "." not in site and not site[0].isupper():
-            site = site.title()
-    elif page_url and (match := tmeta.META_URL.match(page_url)):
-        site = match[1]
+    site = site_name(meta.sitename or tmeta.extract_sitename(tree), page_url)
     authors = [a.strip() for a in _meta_text(author).split(";") if a.strip()]
     return Hints(
         title=_meta_text(title) or None,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ..article import Block, Removal
 from ..kinds import Kind
@@ -40,6 +41,12 @@ _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _MDY = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")
 _DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH}),?\s+(\d{{4}})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
+_MONTH_DAY = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b")
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})(?=\W|$)")
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2})(?:[/-](\d{1,2}))?(?=[/-])")
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+#: A year-less date further than this from the document's other date is in the year next to it.
+_HALF_YEAR = dt.timedelta(days=183)
 
 
 def dateline_rule(key: str) -> bool:
@@ -110,3 +117,66 @@ def _build(groups: tuple[str, ...], order: str) -> dt.date | None:
         return dt.date(int(c), month, day)
     except (ValueError, KeyError):
         return None
+
+
+def undated_day(
+    removed: Sequence[Removal], paragraphs: Sequence[str], url: str | None
+) -> dt.date | None:
+    """The date of the first date line that gives a month and day but no year ("Tuesday,
+    March 5"), the year taken from the document's other dates: another full date among the
+    removed lines, else the date in the URL's path, else a full date in the body, else a
+    year in a copyright line. ``None`` when the document gives no year at all."""
+    for removal in removed:
+        if removal.kind != "dateline" or parse_date(removal.text):
+            continue
+        day = month_day(removal.text)
+        if day is None:
+            continue
+        reference = _reference_date(removed, paragraphs, url)
+        return _in_year_of(day, reference) if reference else None
+    return None
+
+
+def month_day(text: str) -> tuple[int, int] | None:
+    """The first (month, day) in ``text``, written with the month's name."""
+    key = text.casefold()
+    found = []
+    if m := _MONTH_DAY.search(key):
+        found.append((m.start(), (_MONTHS[m[1].rstrip(".")], int(m[2]))))
+    if m := _DAY_MONTH.search(key):
+        found.append((m.start(), (_MONTHS[m[2].rstrip(".")], int(m[1]))))
+    return min(found)[1] if found else None
+
+
+def _reference_date(
+    removed: Sequence[Removal], paragraphs: Sequence[str], url: str | None
+) -> tuple[dt.date, bool] | None:
+    """The document's best other date, and whether it is a full date (else only a year)."""
+    if day := _first_date(r.text for r in removed):
+        return day, True
+    if url and (m := _URL_DATE.search(url)):
+        with contextlib.suppress(ValueError):  # a date in the path that does not exist
+            return dt.date(int(m[1]), int(m[2]), int(m[3] or 1)), m[3] is not None
+    if day := _first_date(paragraphs):
+        return day, True
+    for removal in removed:
+        if removal.kind == "legal" and (m := _YEAR.search(removal.text)):
+            return dt.date(int(m[1]), 1, 1), False
+    return None
+
+
+def _first_date(texts: Iterable[str]) -> dt.date | None:
+    return next((day for text in texts if (day := parse_date(text))), None)
+
+
+def _in_year_of(day: tuple[int, int], reference: tuple[dt.date, bool]) -> dt.date | None:
+    ref, full = reference
+    month, dom = day
+    for year in (ref.year, ref.year - 1, ref.year + 1):
+        try:
+            got = dt.date(year, month, dom)
+        except ValueError:
+            return None
+        if not full or abs(got - ref) <= _HALF_YEAR:
+            return got
+    return None

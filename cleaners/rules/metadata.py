@@ -126,3 +126,136 @@ def _letters(key: str) -> str:
 def _domain(url: str) -> str:
     host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
     return host.removeprefix("www.").replace("-", "")
+
+
+# ------------------------------------------------------------ metadata that carries over
+
+#: Separators between a headline and the site's name in a page title.
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[-–—|·•:»/]|::)\s+")
+_TRAILING_SEPARATOR = re.compile(r"\s+(?:[-–—|·•:»/]|::)\s+$")
+#: Words that make an author field an organisation, a desk or a role, not a person: the
+#: vocabulary of the trade, in several languages, never any one publisher's name.
+_NOT_PERSON_WORDS = frozenset(
+    (
+        "staff", "desk", "team", "newsroom", "editors", "editorial", "editor", "writer",
+        "writers", "correspondent", "correspondents", "reporter", "reporters", "bureau",
+        "contributor", "contributors", "columnist", "service", "services", "wire", "agency",
+        "agencies", "inc", "llc", "ltd", "plc", "gmbh", "ag", "sa", "corp", "corporation",
+        "company", "group", "media", "network", "publishing", "publications", "ministry",
+        "ministries", "department", "office", "government", "council", "committee",
+        "association", "foundation", "institute", "university", "police", "redaktion",
+        "rédaction", "redacción", "redazione", "redactie", "agence", "agencia", "agenzia",
+    )
+)  # fmt: skip
+#: Lower-case words that stand inside personal names ("Ludwig van Beethoven").
+_NAME_PARTICLES = frozenset(
+    (
+        "de", "da", "das", "do", "dos", "du", "des", "del", "della", "di", "la", "le", "van",
+        "von", "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "y", "e", "zu", "af",
+    )
+)  # fmt: skip
+
+
+def _squash(text: str) -> str:
+    """Letters and digits only, case-folded, without a leading "The": "The More-Bikes" and
+    "morebikes" compare equal."""
+    return "".join(c for c in detection_key(re.sub(r"(?i)^the\s+", "", text)) if c.isalnum())
+
+
+def _host(url: str | None) -> str | None:
+    if not url or "//" not in url:
+        return None
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return host or None
+
+
+def _names_of_site(site: str | None, url: str | None) -> set[str]:
+    """Squashed forms a page may use for its own site: the site's name, the host, and the
+    host's labels but its suffix ("nj" of nj.com)."""
+    names = set()
+    if site:
+        names.add(_squash(site))
+    host = _host(url)
+    if host:
+        labels = host.split(".")
+        names |= {_squash(host), *(_squash(label) for label in labels[:-1] if len(label) > 1)}
+    return {n for n in names if len(n) >= 2}
+
+
+def title_without_site(title: str | None, site: str | None, url: str | None) -> str | None:
+    """``title`` without the site's name that pages append or prepend to it
+    ("Headline - Site", "Headline | Site", "Site: Headline"), when that name matches the
+    site or the domain. A title that is only the site's name is kept."""
+    if not title:
+        return title
+    title = _without_site_suffix(title, site)
+    names = _names_of_site(site, url)
+    if not names:
+        return title
+    parts = _TITLE_SEPARATORS.split(title)
+    seps = _TITLE_SEPARATORS.findall(title)
+    while len(parts) > 1 and _squash(parts[-1]) in names:
+        parts, seps = parts[:-1], seps[:-1]
+    while len(parts) > 1 and _squash(parts[0]) in names:
+        parts, seps = parts[1:], seps[1:]
+    prefixed = re.match(r"^([^:]{2,60}):\s+(\S.*)$", parts[0]) if len(parts) == 1 else None
+    if prefixed and _squash(prefixed[1]) in names:
+        return prefixed[2]
+    out = parts[0]
+    for sep, part in zip(seps, parts[1:], strict=True):
+        out += sep + part
+    return out
+
+
+def _without_site_suffix(title: str, site: str | None) -> str:
+    """``title`` without the site's name written out after a separator, for names that
+    hold a separator themselves ("Headline - Example Gyms | Open 24/7")."""
+    if not site or not title.casefold().endswith(site.casefold()):
+        return title
+    head = title[: -len(site)]
+    m = _TRAILING_SEPARATOR.search(head)
+    return head[: m.start()] if m and head[: m.start()].strip() else title
+
+
+def person_names(
+    names: list[str], site: str | None, url: str | None, holder: str | None = None
+) -> list[str]:
+    """The names in ``names`` that can be people: not the site, the domain or the copyright
+    ``holder``, no organisation, desk or role words, no digits, addresses or sentence-like
+    lower case."""
+    own = _names_of_site(site, url) | ({_squash(holder)} if holder else set())
+    return [n for n in names if _is_person(n, own)]
+
+
+def _is_person(name: str, own: set[str]) -> bool:
+    words = name.replace(",", " ").split()
+    if not 1 <= len(words) <= 5 or _squash(name) in own:
+        return False
+    if any(ch.isdigit() for ch in name) or re.search(r"@|https?:|www\.|\.com\b", name):
+        return False
+    lowered = [w.strip(".'’").casefold() for w in words]
+    if lowered[0] in ("the", "by") or any(w in _NOT_PERSON_WORDS for w in lowered):
+        return False
+    if len(words) > 1 and name.isupper():
+        return False  # "AP STAFF", "REUTERS": names of desks, shouted
+    for word, low in zip(words, lowered, strict=True):
+        cased = next((c for c in word if c.isalpha() and c.lower() != c.upper()), None)
+        if cased is not None and not cased.isupper() and low not in _NAME_PARTICLES:
+            return False
+    return True
+
+
+def site_name(site: str | None, url: str | None) -> str | None:
+    """The site's name, tidied: stray handle marks and underscores trimmed; when it is only
+    a lower-case word of the domain ("nj", "wday_"), whose proper spelling cannot be
+    guessed, the host itself ("nj.com"); another lower-case word title-cased. With no name
+    at all, the host."""
+    host = _host(url)
+    name = (site or "").strip().strip("@_-|·:").strip()
+    if not name:
+        return host
+    if name.islower() and " " not in name and "." not in name:
+        if host and _squash(name) in {_squash(label) for label in host.split(".")}:
+            return host
+        return name.title()
+    return name

@@ -1,6 +1,7 @@
 """Serve the ingest flow as a scheduled Prefect deployment that takes new files from an inbox.
 
-Each scheduled run ingests the files of the inbox that no earlier run took (the warehouse
+Each scheduled run logs one line (inputs, landed, duplicates, rejected) and one line per
+reject. Each scheduled run ingests the files of the inbox that no earlier run took (the warehouse
 remembers them by path, size and modification time), so every file lands exactly once across
 runs and restarts, and a run with nothing new finishes in moments. The schedule is a cron
 expression or an interval, from the settings (``[tool.presswash]``, ``presswash.toml``,
@@ -37,12 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 
     from flows.ingest import ingest
     from flows.runners import task_runner
 
-    settings = load_settings()
     overrides = {k: getattr(args, k) for k in ("inbox", "db", "cron", "interval")}
     if args.interval is not None:
         overrides["cron"] = ""
@@ -62,7 +64,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"started a local Prefect server: UI at {url.removesuffix('/api')}")
         ingest.with_options(task_runner=task_runner(settings)).serve(
             name=DEPLOYMENT,
-            parameters={"paths": [str(inbox)], "db": settings.db, "inbox": True},
+            # The settings travel with each scheduled run: its process reads no files.
+            parameters={
+                "paths": [str(inbox)],
+                "db": settings.db,
+                "inbox": True,
+                "settings": dataclasses.asdict(settings),
+            },
             print_starting_message=False,
             # One run at a time: a run that comes due while another still works is
             # cancelled, not queued, so two runs never race for the same new file.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -57,5 +58,6 @@ def test_gold_title_is_found(name: str) -> None:
 def test_lifted_lines_fill_metadata() -> None:
     examiner = _clean("001_fa8557c005fb274b.txt")
     assert examiner.site == "Washington Examiner"
-    assert examiner.published is None  # "August 26, 04:11 PM" gives no year: not guessed
+    # "August 26, 04:11 PM" gives no year; the caption's "Aug. 18, 2021" in the same file does.
+    assert examiner.published == dt.date(2021, 8, 26)
     assert _clean("004_2f6d8688ad184860.txt").authors == ["Mike Glenn"]

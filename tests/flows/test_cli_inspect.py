@@ -16,14 +16,7 @@ from flows.cli import main
 from flows.cli.text_table import cell, print_table
 from tests.helpers.links import set_duplicate_of, set_passage_duplicates
 from tests.helpers.lock_holder import held_by_other_process
-from warehouse import (
-    Batch,
-    article_detail,
-    finish_run,
-    land,
-    open_warehouse,
-    start_run,
-)
+from warehouse import Batch, article_detail, finish_run, land, open_warehouse, start_run
 from warehouse.queries import iter_article_details
 
 T0 = dt.datetime(2024, 5, 1, 12, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.flow
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 DEADLINE = 180.0
+SUMMARY = r"run [0-9a-f-]{36}: \d+ inputs, \d+ landed, \d+ duplicates, \d+ rejected -> .+"
 
 
 def _read(db: Path, sql: str) -> list[tuple] | None:
@@ -44,6 +46,7 @@ def test_serve_lands_each_inbox_file_exactly_once(tmp_path: Path) -> None:
     inbox, db = tmp_path / "inbox", tmp_path / "w.duckdb"
     inbox.mkdir()
     shutil.copy(SEEDS[0], inbox)
+    (inbox / "empty.txt").write_bytes(b"")
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env |= {
         "PREFECT_HOME": str(tmp_path / "prefect"),
@@ -52,18 +55,19 @@ def test_serve_lands_each_inbox_file_exactly_once(tmp_path: Path) -> None:
         "PREFECT_RUNNER_POLL_FREQUENCY": "1",
     }
     cmd = [sys.executable, "-m", "flows.cli", "serve", "--inbox", str(inbox), "--db", str(db)]
+    log = tmp_path / "serve.log"
     server = subprocess.Popen(
         [*cmd, "--interval", "3"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
-        _wait_for(db, "SELECT count(*) FROM inbox_files", [(1,)], server)
-        shutil.copy(SEEDS[1], inbox)
         _wait_for(db, "SELECT count(*) FROM inbox_files", [(2,)], server)
+        shutil.copy(SEEDS[1], inbox)
+        _wait_for(db, "SELECT count(*) FROM inbox_files", [(3,)], server)
         # Let several more runs pass over the unchanged inbox.
         runs_now = _read(db, "SELECT count(*) FROM runs") or [(0,)]
         _wait_for_more_runs(db, runs_now[0][0] + 3, server)
@@ -78,6 +82,14 @@ def test_serve_lands_each_inbox_file_exactly_once(tmp_path: Path) -> None:
     assert _read(db, "SELECT sum(landed), sum(duplicates) FROM runs WHERE status = 'ok'") == [
         (2, 0)
     ]
+    # One line per run and one per reject: the first run took a seed and the empty file.
+    lines = log.read_text("utf-8", "replace").splitlines()
+    summaries = [line for line in lines if re.fullmatch(SUMMARY, line)]
+    assert summaries[0].split(": ", 1)[1].startswith("2 inputs, 1 landed, 0 duplicates, 1 rejected")
+    assert len(summaries) >= 4  # and every later run, with or without new files
+    rejects = [line for line in lines if line.startswith("rejected: ")]
+    assert len(rejects) == 1 and rejects[0].startswith(f"rejected: {inbox / 'empty.txt'}: ")
+    assert not any("Traceback" in line for line in lines)
 
 
 def _wait_for_more_runs(db: Path, count: int, server: subprocess.Popen) -> None:

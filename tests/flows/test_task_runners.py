@@ -39,7 +39,7 @@ def test_process_pool_and_dask_cluster_land_the_same_rows_as_threads(
     inputs = [str(ROOT / "seeds"), str(hostile.png_file(tmp_path))]
     dbs = {}
     for name in ("threads", "processes", "dask"):
-        runner = task_runner(Settings(task_runner=name, dask_workers=2))
+        runner = task_runner(Settings(task_runner=name, workers=2))
         dbs[name] = tmp_path / f"{name}.duckdb"
         report = ingest.with_options(task_runner=runner)(inputs, str(dbs[name]))
         assert (report.landed, report.rejected) == (5, 1)
@@ -78,7 +78,7 @@ def _frozen_objects() -> int:
 @pytest.mark.skipif(sys.platform != "linux", reason="the fork server is the Linux default")
 @pytest.mark.usefixtures("prefect_server")
 def test_fork_server_workers_start_from_the_preloaded_frozen_heap() -> None:
-    @flow(task_runner=task_runner(Settings(task_runner="processes", dask_workers=1)))
+    @flow(task_runner=task_runner(Settings(task_runner="processes", workers=1)))
     def probe() -> int:
         return _frozen_objects.submit().result()
 

@@ -350,3 +350,52 @@ def test_overview_draws_both_charts_without_errors(browser: Browser, served: str
     assert page.console_errors() == []
     assert len(charts) == 2
     assert all(c["bars"] > 0 and c["width"] > 300 for c in charts)
+
+
+# -- the command: replacing an earlier report, refusing other directories, plurals ------------
+
+
+def _warehouse_of(db: Path, articles: list[tuple[str, str]]) -> Path:
+    """A warehouse with one run landing ``(article_id, text)`` articles."""
+    con = open_warehouse(db)
+    start_run(con, "run-1", T0, inputs=len(articles))
+    for article_id, text in articles:
+        article, passages, removals = _rows(f"inbox/{article_id}.txt", text, article_id)
+        land(con, Batch("run-1", [article], passages, removals, ingested_at=T0))
+    finish_run(
+        con, "run-1", finished_at=T0, inputs=len(articles), landed=len(articles),
+        duplicates=0, rejected=0,
+    )  # fmt: skip
+    con.close()
+    return db
+
+
+def test_a_new_report_replaces_the_earlier_one_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    both = _warehouse_of(tmp_path / "a.duckdb", [("hostile", HOSTILE), ("copy", COPY)])
+    assert main(["report", "--out", str(out), "--db", str(both)]) == 0
+    assert "report of 2 articles and 1 run -> " in capsys.readouterr().out
+    one = _warehouse_of(tmp_path / "b.duckdb", [("copy", COPY)])
+    assert main(["report", "--out", str(out), "--db", str(one)]) == 0
+    assert "report of 1 article and 1 run -> " in capsys.readouterr().out
+    names = {p.relative_to(out).as_posix() for p in _pages(out)}
+    assert names == {"index.html", "articles.html", "articles/copy.html"}  # no stale page
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.duckdb", "b.duckdb", "site"]
+
+
+def test_a_directory_that_is_not_a_report_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    db = _warehouse_of(tmp_path / "w.duckdb", [("copy", COPY)])
+    assert main(["report", "--out", str(out), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err == f"presswash report: {out} holds files that are not a presswash report; "
+        "choose another --out\n"
+    )
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
