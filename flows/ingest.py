@@ -25,7 +25,7 @@ from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 import warehouse
-from flows import progress, run_report, stages
+from flows import progress, run_report, runners, stages
 from flows.caching import CACHE_DAYS, clean_batch_key
 from flows.dedup_stage import Deduped, Deduplicator, redis_config
 from flows.resign import resign_stale
@@ -143,11 +143,17 @@ def _cleaned_batches(
 
     Keeps ``2 x workers`` batches submitted so every worker stays busy while the flow lands,
     without holding the whole input in memory. Calls ``idle`` before waiting for a batch
-    that is not ready yet.
+    that is not ready yet. A run the task runner is not worth starting for
+    (:func:`runners.submits`) cleans each batch in the flow process instead.
     """
+    chunks = _chunks(files, runners.batch_size(settings, len(files)))
+    if not runners.submits(settings, len(files)):
+        for chunk in chunks:
+            yield chunk, stages.unpack(clean(chunk))
+        return
     window: deque[tuple[list[Path], PrefectFuture[bytes]]] = deque()
     depth = max(2, 2 * settings.dask_workers)
-    for chunk in _chunks(files, settings.batch_size):
+    for chunk in chunks:
         window.append((chunk, clean.submit(chunk)))
         if len(window) >= depth:
             yield _next_cleaned(window, idle)
