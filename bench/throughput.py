@@ -692,7 +692,7 @@ def main() -> None:
     try:
         warmup = write_text_corpus(args.wcxb, 20, root / "warmup")
         server = SubprocessASGIServer()
-        server.start(timeout=120)
+        server.start(timeout=600)  # a loaded shared machine can take minutes
         os.environ["PREFECT_API_URL"] = server.api_url
         runs = [("text", n) for n in _sizes(args.sizes)]
         runs += [("html", n) for n in _sizes(args.html_sizes)]
