@@ -1,7 +1,7 @@
 """Throughput of the real ingest flow, stage by stage, and how time and memory scale with N.
 
     .venv/bin/python bench/throughput.py --wcxb ../shared/data/wcxb-dev [--sizes 1000,10000]
-        [--html-sizes 1000] [--runner processes] [--workers 2] [--batch-size N]
+        [--html-sizes 1000] [--runner auto] [--workers 2] [--batch-size N]
         [--repeats 3] [--compare-pages 711] [--compare-texts 1000]
 
 Corpora, written to a temporary directory:
@@ -434,7 +434,7 @@ class GcClock:
 def run_one(corpus: Path, work: Path, warmup: Path) -> dict[str, Any]:
     """Ingest ``corpus`` (after a warm-up run on ``warmup``) with stage timers installed."""
     from flows.ingest import ingest
-    from flows.runners import task_runner
+    from flows.runners import batch_size, task_runner
     from flows.settings import load_settings
 
     settings = load_settings(cwd=work)
@@ -495,8 +495,8 @@ def run_one(corpus: Path, work: Path, warmup: Path) -> dict[str, Any]:
         "maxrss_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
         "warehouse_bytes": sum(p.stat().st_size for p in work.glob("bench.duckdb*")),
         "runner": settings.task_runner,
-        "workers": settings.dask_workers,
-        "batch_size": settings.batch_size,
+        "workers": settings.workers,
+        "batch_size": batch_size(settings, report.inputs),
         "load": os.getloadavg()[0],
     }
 
@@ -582,11 +582,11 @@ def _child(
 ) -> dict:
     """One run in a fresh process; the server's CPU is counted only when its pid is given."""
     work = Path(tempfile.mkdtemp(prefix=f"{kind}-{size}-", dir=args.tmp))
-    env = os.environ | {
-        "PRESSWASH_TASK_RUNNER": args.runner,
-        "PRESSWASH_DASK_WORKERS": str(args.workers),
-        "PYTHONPATH": os.pathsep.join([str(BENCH), str(ROOT)]),
-    }
+    env = os.environ | {"PYTHONPATH": os.pathsep.join([str(BENCH), str(ROOT)])}
+    if args.runner:
+        env["PRESSWASH_TASK_RUNNER"] = args.runner
+    if args.workers:
+        env["PRESSWASH_DASK_WORKERS"] = str(args.workers)
     if args.batch_size:
         env["PRESSWASH_BATCH_SIZE"] = str(args.batch_size)
     if server_pid:
@@ -660,8 +660,12 @@ def main() -> None:
     parser.add_argument("--wcxb", type=Path, help="WCXB-layout dataset (html/, ground-truth/)")
     parser.add_argument("--sizes", default="1000,10000", help="text corpus sizes")
     parser.add_argument("--html-sizes", default="1000", help="HTML corpus sizes")
-    parser.add_argument("--runner", default="processes", choices=("threads", "processes", "dask"))
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--runner",
+        choices=("auto", "threads", "processes", "dask"),
+        help="default: the task_runner setting",
+    )
+    parser.add_argument("--workers", type=int, help="default: the workers setting")
     parser.add_argument("--batch-size", type=int, help="default: the batch_size setting")
     parser.add_argument("--repeats", type=int, default=3, help="repeats of the comparisons")
     parser.add_argument("--compare-pages", type=int, default=711)
@@ -688,7 +692,7 @@ def main() -> None:
     try:
         warmup = write_text_corpus(args.wcxb, 20, root / "warmup")
         server = SubprocessASGIServer()
-        server.start(timeout=120)
+        server.start(timeout=600)  # a loaded shared machine can take minutes
         os.environ["PREFECT_API_URL"] = server.api_url
         runs = [("text", n) for n in _sizes(args.sizes)]
         runs += [("html", n) for n in _sizes(args.html_sizes)]

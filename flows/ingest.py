@@ -26,7 +26,7 @@ from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 import warehouse
-from flows import progress, run_report, stages
+from flows import progress, run_report, runners, stages
 from flows.caching import CACHE_DAYS, clean_batch_key
 from flows.dedup_stage import Deduped, Deduplicator, redis_config, reject_row
 from flows.resign import resign_stale
@@ -150,11 +150,18 @@ def _cleaned_batches(
     Keeps ``settings.in_flight()`` batches submitted so every worker stays busy while the
     flow lands, without holding the whole input in memory: the items of the files are read
     only as batches are submitted, so a container of any size costs a window of batches.
-    Calls ``idle`` before waiting for a batch that is not ready yet.
+    Calls ``idle`` before waiting for a batch that is not ready yet. A run the task runner
+    is not worth starting for (:func:`runners.submits`) cleans each batch in the flow
+    process instead.
     """
+    chunks = _chunks(items(list(files)), runners.batch_size(settings, len(files)))
+    if not runners.submits(settings, len(files)):
+        for chunk in chunks:
+            yield stages.unpack(clean(chunk))
+        return
     window: deque[PrefectFuture[bytes]] = deque()
     depth = settings.in_flight()
-    for chunk in _chunks(items(list(files)), settings.batch_size):
+    for chunk in chunks:
         window.append(clean.submit(chunk))
         if len(window) >= depth:
             yield _next_cleaned(window, idle)

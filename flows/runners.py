@@ -1,6 +1,9 @@
-"""The flow's task runner, chosen by settings: threads, a process pool, or Dask.
+"""The flow's task runner, chosen by settings: automatic, threads, a process pool, or Dask.
 
-Cleaning and signatures are CPU-bound Python, so threads overlap only the I/O. ``processes``
+Cleaning and signatures are CPU-bound Python, so threads overlap only the I/O. ``auto`` (the
+default) is the process pool, whose workers start on the first batch submitted to it; a run of
+fewer than :data:`POOL_MIN_INPUTS` files cleans its batches in the flow process instead and so
+never starts a pool (:func:`submits`). ``processes``
 runs tasks in a pool of ``workers`` worker processes (Prefect's ``ProcessPoolTaskRunner``):
 every core of one machine. Prefect starts them with ``spawn``, so each worker imports Prefect,
 DuckDB and the cleaners again: measured here, 2.3 CPU s per worker and per run. On Linux they
@@ -9,6 +12,9 @@ and forks every worker from that state, so a pool of two pays the imports once, 
 process that runs several flows (``serve``, a test session) pays them once in all. The
 workers are not forked from the flow process itself: it runs Prefect's threads, and a
 worker forked from it hung in Prefect's events service here.
+With no Prefect server configured, the flow process talks to a temporary server of its own;
+the workers are pointed at that server, or each would start (and, exiting without running
+``atexit``, leave behind) a temporary server of its own.
 A Dask cluster does the same with a longer start (a local cluster of worker processes), or
 reaches more than one machine through a running scheduler's address. Landing stays in the
 flow process whatever the runner: the warehouse is single-writer.
@@ -16,23 +22,54 @@ flow process whatever the runner: the warehouse is single-writer.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import sys
 import types
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any, Self
 from unittest import mock
 
 import prefect.task_runners
+from prefect.client.base import ServerType
+from prefect.context import SyncClientContext
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows.settings import Settings
 
-RUNNERS = ("threads", "processes", "dask")
+RUNNERS = ("auto", "threads", "processes", "dask")
 START_METHODS = ("forkserver", "spawn")
 #: Imported once by the fork server, before it forks any worker (see its docstring).
 PRELOAD = ["flows.worker_preload"]
+#: Fewest input files for which ``auto`` submits batches to its process pool. Below it, the
+#: pool's start (a fork server, its preloaded imports, a worker per core) costs more than the
+#: second core gives back.
+POOL_MIN_INPUTS = 400
+#: Batch sizes ``batch_size = 0`` chooses between (see :func:`batch_size`).
+BATCH_RANGE = (50, 1000)
+#: Batches per worker that ``batch_size = 0`` aims at, so that the workers stay busy while the
+#: flow process deduplicates and lands the batch before.
+BATCHES_PER_WORKER = 4
+
+
+def submits(settings: Settings, inputs: int) -> bool:
+    """Whether a run of ``inputs`` files submits its batches to the task runner; if not, it
+    cleans them in the flow process, one after the other."""
+    return settings.task_runner != "auto" or inputs >= POOL_MIN_INPUTS
+
+
+def batch_size(settings: Settings, inputs: int) -> int:
+    """Files per batch: the ``batch_size`` setting, or when it is 0, enough batches for
+    :data:`BATCHES_PER_WORKER` per worker within :data:`BATCH_RANGE`. Each task run costs
+    Prefect tenths of a second of its own, so batches are as large as keeps the workers fed;
+    the upper bound caps what a batch in flight holds in memory."""
+    if settings.batch_size > 0:
+        return settings.batch_size
+    low, high = BATCH_RANGE
+    per_batch = math.ceil(inputs / (BATCHES_PER_WORKER * max(1, settings.workers)))
+    return min(high, max(low, per_batch))
 
 
 def task_runner(settings: Settings, worker_setup: Callable[[], None] | None = None) -> TaskRunner:
@@ -44,7 +81,7 @@ def task_runner(settings: Settings, worker_setup: Callable[[], None] | None = No
     """
     if settings.task_runner == "threads":
         return ThreadPoolTaskRunner(max_workers=max(2, settings.workers))
-    if settings.task_runner == "processes":
+    if settings.task_runner in ("auto", "processes"):
         return StartMethodProcessPoolTaskRunner(
             start_method(settings), max_workers=settings.workers, initializer=worker_setup
         )
@@ -95,6 +132,29 @@ class StartMethodProcessPoolTaskRunner(ProcessPoolTaskRunner):
             multiprocessing.set_forkserver_preload(PRELOAD)  # read when the server starts
         with _context_for_any_method(self.method):
             return super().__enter__()
+
+    def submit(
+        self,
+        task: Any,
+        parameters: dict[str, Any],
+        wait_for: Iterable[Any] | None = None,
+        dependencies: dict[str, Any] | None = None,
+    ) -> Any:
+        # The task's context and environment are captured for the worker inside this call.
+        url = _temporary_server_url()
+        pointed = temporary_settings(updates={PREFECT_API_URL: url}) if url else nullcontext()
+        with pointed:
+            return super().submit(task, parameters, wait_for, dependencies)
+
+
+def _temporary_server_url() -> str | None:
+    """The API address of the temporary server this process started, if it talks to one."""
+    if PREFECT_API_URL.value():
+        return None
+    context = SyncClientContext.get()
+    if context is None or context.client.server_type != ServerType.EPHEMERAL:
+        return None
+    return str(context.client.api_url).rstrip("/")
 
 
 @contextmanager

@@ -39,16 +39,18 @@ class Settings:
     interval: float = 300.0
     #: Documents per task run. Prefect's API sustains a few hundred task runs a second, so one
     #: task per document would make the orchestrator the bottleneck; batches amortize it.
-    batch_size: int = 500
+    #: 0: chosen from the number of inputs (``flows.runners.batch_size``).
+    batch_size: int = 0
     #: Seconds a run waits for another process to release the warehouse before giving up.
     lock_wait: float = 30.0
     #: DuckDB's ``memory_limit`` for the run's connection to the warehouse (``"1GB"``; empty:
     #: DuckDB's default, 80% of RAM). Unbounded, DuckDB keeps every block it wrote cached.
     writer_memory: str = "400MB"
-    #: ``threads`` (default), ``processes`` (a pool of ``workers`` processes) or ``dask``;
-    #: with ``dask``, ``dask_address`` names a running scheduler (``tcp://host:8786``) or,
-    #: when empty, a local cluster of ``workers``.
-    task_runner: str = "threads"
+    #: ``auto`` (default: ``processes`` for runs of many files, the flow process for a few),
+    #: ``threads``, ``processes`` (a pool of ``workers`` processes) or ``dask``; with
+    #: ``dask``, ``dask_address`` names a running scheduler (``tcp://host:8786``) or, when
+    #: empty, a local cluster of ``workers``.
+    task_runner: str = "auto"
     #: A passage found in this many articles of one site is that site's chrome (see
     #: ``dedup.site_repetition``): two articles may honestly share a paragraph, three rarely.
     min_site_articles: int = 3

@@ -67,3 +67,20 @@ def test_throughput_bench_runs_the_flow_and_prints_every_stage(tmp_path: Path) -
     for stage in ("read", "decode", "extract (HTML)", "clean (rules)", "signatures", "dedup"):
         assert stage in out, f"stage {stage!r} missing from:\n{out}"
     assert "x trafilatura's speed" in out and "x faster" in out
+
+
+@pytest.mark.slow
+def test_peer_bench_runs_both_pipelines_and_prints_their_ratio(tmp_path: Path) -> None:
+    pytest.importorskip("datatrove", reason="bench/peer.py needs the bench extra")
+    pytest.importorskip("spacy", reason="bench/peer.py needs the bench extra")
+    dataset = _dataset(tmp_path / "dataset")
+    cmd = [
+        sys.executable, str(ROOT / "bench" / "peer.py"), "--wcxb", str(dataset),
+        "--docs", "30", "--small", "3", "--repeats", "1", "--tmp", str(tmp_path),
+    ]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1200, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "presswash  run 1" in out and "datatrove  run 1" in out, out
+    assert "x documents/s end to end" in out and "CPU ms/doc" in out, out
+    assert "left behind" not in out, out

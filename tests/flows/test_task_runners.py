@@ -1,9 +1,11 @@
-"""The same inputs through the default thread runner, a process pool and a two-worker local
-Dask cluster; how the process pool starts its workers."""
+"""The same inputs through the thread runner, a process pool and a two-worker local Dask
+cluster; how the process pool starts its workers; what the ``auto`` default chooses."""
 
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -12,7 +14,15 @@ import pytest
 from prefect import flow, task
 
 from flows.ingest import ingest
-from flows.runners import StartMethodProcessPoolTaskRunner, start_method, task_runner
+from flows.runners import (
+    BATCH_RANGE,
+    POOL_MIN_INPUTS,
+    StartMethodProcessPoolTaskRunner,
+    batch_size,
+    start_method,
+    submits,
+    task_runner,
+)
 from flows.settings import Settings
 from tests.helpers import hostile
 
@@ -83,3 +93,50 @@ def test_fork_server_workers_start_from_the_preloaded_frozen_heap() -> None:
         return _frozen_objects.submit().result()
 
     assert probe() > 0  # a worker forked from an unfrozen process has nothing frozen
+
+
+def test_auto_is_the_default_and_a_process_pool() -> None:
+    assert Settings().task_runner == "auto"
+    assert isinstance(task_runner(Settings()), StartMethodProcessPoolTaskRunner)
+
+
+@pytest.mark.parametrize("runner", ["threads", "processes", "dask"])
+def test_auto_cleans_a_few_files_in_the_flow_and_a_named_runner_always_submits(
+    runner: str,
+) -> None:
+    auto = Settings(task_runner="auto")
+    assert not submits(auto, 20)
+    assert not submits(auto, POOL_MIN_INPUTS - 1)
+    assert submits(auto, POOL_MIN_INPUTS)
+    assert submits(Settings(task_runner=runner), 1)
+
+
+def test_batch_size_grows_with_the_input_within_its_range_unless_set() -> None:
+    low, high = BATCH_RANGE
+    two = Settings(workers=2)
+    sizes = [batch_size(two, n) for n in (1, 100, 2_000, 5_000, 20_000, 1_000_000)]
+    assert sizes == sorted(sizes)
+    assert sizes[0] == low and sizes[-1] == high
+    assert low < batch_size(two, 5_000) < high
+    # more workers, smaller batches: each worker still gets several
+    assert batch_size(Settings(workers=4), 5_000) < batch_size(two, 5_000)
+    assert batch_size(Settings(batch_size=7), 1_000_000) == 7
+
+
+@pytest.mark.slow
+def test_a_captured_command_line_run_with_the_process_pool_returns(tmp_path: Path) -> None:
+    """No Prefect server configured: the flow starts a temporary one, and its workers must
+    use it; a worker that started its own would leave it running after the run, holding
+    the captured output open, and the command would never return."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_API")}
+    env |= {
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300",
+        "PRESSWASH_TASK_RUNNER": "processes",
+        "PRESSWASH_BATCH_SIZE": "2",
+    }
+    cmd = [sys.executable, "-m", "flows.cli", "run", str(ROOT / "seeds")]
+    cmd += ["--db", str(tmp_path / "w.duckdb")]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "landed           5" in done.stdout
