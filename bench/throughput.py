@@ -586,7 +586,7 @@ def _child(
     if args.runner:
         env["PRESSWASH_TASK_RUNNER"] = args.runner
     if args.workers:
-        env["PRESSWASH_DASK_WORKERS"] = str(args.workers)
+        env["PRESSWASH_WORKERS"] = str(args.workers)
     if args.batch_size:
         env["PRESSWASH_BATCH_SIZE"] = str(args.batch_size)
     if server_pid:
