@@ -1,4 +1,4 @@
-"""The ``kind`` vocabulary of blocks and removals (docs: "Boilerplate kinds").
+"""The ``kind`` vocabulary of blocks and removals (the README's table in "How cleaning works").
 
 A :class:`Kind` is a ``str``: ``Kind.LEGAL == "legal"``, and it lands in the warehouse as the
 plain string.

@@ -84,3 +84,19 @@ def test_peer_bench_runs_both_pipelines_and_prints_their_ratio(tmp_path: Path) -
     assert "presswash  run 1" in out and "datatrove  run 1" in out, out
     assert "x documents/s end to end" in out and "CPU ms/doc" in out, out
     assert "left behind" not in out, out
+
+
+def test_clean_text_speed_bench_times_two_checkouts_side_by_side(tmp_path: Path) -> None:
+    dataset = _dataset(tmp_path / "dataset")
+    dumps = tmp_path / "dumps.json"
+    cmd = [
+        sys.executable, str(ROOT / "bench" / "clean_text_speed.py"), "--wcxb", str(dataset),
+        "--dumps", str(dumps), "--rounds", "1", "--against", str(ROOT),
+    ]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    texts = json.loads(dumps.read_text(encoding="utf-8"))
+    seeds = len(list((ROOT / "seeds").glob("*.txt")))
+    assert len(texts) == seeds + 4  # every page of the dataset gives a dump
+    assert f"clean_text on {len(texts)} texts" in done.stdout
+    assert "this checkout" in done.stdout and "ratio this/against" in done.stdout
