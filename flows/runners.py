@@ -16,6 +16,7 @@ flow process whatever the runner: the warehouse is single-writer.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import sys
 import types
@@ -27,6 +28,7 @@ from unittest import mock
 import prefect.task_runners
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
+from flows.processes import start_worker
 from flows.settings import Settings
 
 RUNNERS = ("threads", "processes", "dask")
@@ -46,7 +48,9 @@ def task_runner(settings: Settings, worker_setup: Callable[[], None] | None = No
         return ThreadPoolTaskRunner(max_workers=max(2, settings.dask_workers))
     if settings.task_runner == "processes":
         return StartMethodProcessPoolTaskRunner(
-            start_method(settings), max_workers=settings.dask_workers, initializer=worker_setup
+            start_method(settings),
+            max_workers=settings.dask_workers,
+            initializer=functools.partial(start_worker, worker_setup),
         )
     if settings.task_runner == "dask":
         from prefect_dask import DaskTaskRunner
