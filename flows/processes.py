@@ -15,6 +15,14 @@ import sys
 from collections.abc import Callable
 
 _PR_SET_PDEATHSIG = 1
+#: The pid a process started for the runner expects as its parent. Set by the process that
+#: starts it; read at start, then set to the process's own pid for the processes it starts.
+PARENT_ENV = "PRESSWASH_PARENT_PID"
+
+
+def expect_children() -> None:
+    """Tell the processes this one starts from now on who their parent is."""
+    os.environ[PARENT_ENV] = str(os.getpid())
 
 
 def die_with_parent() -> None:
@@ -22,16 +30,19 @@ def die_with_parent() -> None:
 
     The signal is tied to the parent's thread that forked this process: for the fork server,
     the thread that runs the flow and submits its first task, which outlives the flow's pool;
-    for a worker, the fork server's only thread.
+    for a worker, the fork server's only thread. A parent that died before the request was
+    made is caught by comparing the parent's pid with the one it announced
+    (:data:`PARENT_ENV`): by then this process has been handed to another parent.
     """
     if sys.platform != "linux":
         return
-    parent = os.getppid()
+    announced = os.environ.get(PARENT_ENV)
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
-    if os.getppid() != parent:  # the parent died before the request was made
-        os._exit(1)
+    if announced is not None and os.getppid() != int(announced):
+        os._exit(1)  # the parent is gone already
+    expect_children()
 
 
 def start_worker(setup: Callable[[], None] | None = None) -> None:

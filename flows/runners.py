@@ -28,7 +28,7 @@ from unittest import mock
 import prefect.task_runners
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from flows.processes import start_worker
+from flows.processes import expect_children, start_worker
 from flows.settings import Settings
 
 RUNNERS = ("threads", "processes", "dask")
@@ -95,6 +95,7 @@ class StartMethodProcessPoolTaskRunner(ProcessPoolTaskRunner):
     def __enter__(self) -> Self:
         # Prefect's __enter__ asks multiprocessing for the spawn context by name; answer with
         # ours for the duration of that call only.
+        expect_children()
         if self.method == "forkserver":
             multiprocessing.set_forkserver_preload(PRELOAD)  # read when the server starts
         with _context_for_any_method(self.method):

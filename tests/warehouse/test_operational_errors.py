@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import hostile
 from warehouse import open_warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,11 +95,23 @@ def test_read_only_warehouse_is_one_line(tmp_path: Path) -> None:
 def test_full_disk_while_landing_is_one_line(
     warehouse_file: Path, prefect_server: str, tmp_path: Path
 ) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n, story in enumerate(hostile.distinct_stories(3000)):
+        hostile.write(inbox, f"{n:05}.txt", f"Story {n}\n\n{story}\n")
     size = warehouse_file.stat().st_size
     env = os.environ | {"PREFECT_API_URL": prefect_server}
-    # No file may grow past the warehouse's size: landing the seeds needs more.
-    done = _cli("run", str(SEEDS), "--db", str(warehouse_file), env=env, limit=size)
+    # No file may grow past the warehouse's size: landing 3,000 articles needs more than the
+    # blocks the migrations left free.
+    done = _cli("run", str(inbox), "--db", str(warehouse_file), env=env, limit=size)
     assert done.returncode == 1, done.stdout
     _one_line(done.stderr, str(warehouse_file), "could not be written", "Free space")
     with open_warehouse(warehouse_file, read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+        # Batches landed before the disk filled stay; the failed one left no partial article.
+        (articles,) = con.execute("SELECT count(*) FROM articles").fetchone()
+        assert articles < 3000
+        bare = con.execute(
+            "SELECT count(*) FROM articles a WHERE NOT EXISTS"
+            " (SELECT 1 FROM passages p WHERE p.article_id = a.article_id)"
+        ).fetchone()
+        assert bare == (0,)
