@@ -22,6 +22,7 @@ flow process whatever the runner: the warehouse is single-writer.
 
 from __future__ import annotations
 
+import functools
 import math
 import multiprocessing
 import sys
@@ -37,6 +38,7 @@ from prefect.context import SyncClientContext
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
+from flows.processes import expect_children, start_worker
 from flows.settings import Settings
 
 RUNNERS = ("auto", "threads", "processes", "dask")
@@ -83,7 +85,9 @@ def task_runner(settings: Settings, worker_setup: Callable[[], None] | None = No
         return ThreadPoolTaskRunner(max_workers=max(2, settings.workers))
     if settings.task_runner in ("auto", "processes"):
         return StartMethodProcessPoolTaskRunner(
-            start_method(settings), max_workers=settings.workers, initializer=worker_setup
+            start_method(settings),
+            max_workers=settings.workers,
+            initializer=functools.partial(start_worker, worker_setup),
         )
     if settings.task_runner == "dask":
         from prefect_dask import DaskTaskRunner
@@ -128,6 +132,7 @@ class StartMethodProcessPoolTaskRunner(ProcessPoolTaskRunner):
     def __enter__(self) -> Self:
         # Prefect's __enter__ asks multiprocessing for the spawn context by name; answer with
         # ours for the duration of that call only.
+        expect_children()
         if self.method == "forkserver":
             multiprocessing.set_forkserver_preload(PRELOAD)  # read when the server starts
         with _context_for_any_method(self.method):

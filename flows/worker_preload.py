@@ -11,11 +11,15 @@ with the fork server instead of being copied into every worker.
 
 import gc
 
-import prefect.engine
-import prefect.task_engine  # noqa: F401
-from prefect.plugins import load_prefect_collections
+from flows.processes import die_with_parent
 
-import flows.ingest  # noqa: F401
+die_with_parent()  # the fork server goes when the flow's process goes
+
+import prefect.engine  # noqa: E402
+import prefect.task_engine  # noqa: E402, F401
+from prefect.plugins import load_prefect_collections  # noqa: E402
+
+import flows.ingest  # noqa: E402, F401
 
 load_prefect_collections()
 gc.freeze()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.errors import WarehouseLocked
+from warehouse.errors import WarehouseLocked, unusable
 from warehouse.migrations import check_current, discover, migrate
 
 _LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
@@ -51,6 +51,9 @@ def open_warehouse(
             check_current(con, migrations, str(path))
         else:
             migrate(con, migrations, str(path))
+    except (duckdb.Error, OSError) as error:
+        con.close()
+        raise (unusable(path, error) or error) from error
     except BaseException:
         con.close()
         raise
@@ -80,10 +83,10 @@ def _connect(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBP
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as error:
+        except duckdb.Error as error:
             message = str(error)
             if "lock" not in message.lower():
-                raise
+                raise (unusable(path, error) or error) from error
             waited = True
             with contextlib.suppress(OSError):  # e.g. a reader in a read-only directory
                 waiting_marker(path).touch()

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.connection import WAITING_FRESH, open_warehouse, someone_waits, waiting_marker
-from warehouse.errors import WarehouseError
+from warehouse.errors import WarehouseError, unusable
 
 #: Longest a connection is kept. Closing it checkpoints and frees what DuckDB keeps in memory
 #: meanwhile, and it bounds the wait of a process that does not announce itself (a DuckDB
@@ -60,6 +60,9 @@ class Writer:
             self._opened = time.monotonic()
         try:
             yield self._con
+        except (duckdb.Error, OSError) as error:
+            self._close_quietly()
+            raise (unusable(self.path, error) or error) from error
         except BaseException:
             self.release()
             raise
@@ -69,12 +72,23 @@ class Writer:
         elif time.monotonic() - self._opened > MAX_HOLD_SECONDS:
             self.release()
 
+    def _close_quietly(self) -> None:
+        """Close after a failed session; closing checkpoints, which fails again on a full
+        disk or a damaged file, and the session's own error is the one to report."""
+        try:
+            self.release()
+        except (duckdb.Error, OSError):
+            self._con = None
+
     def release(self) -> None:
         """Close the connection (DuckDB checkpoints then) so other processes can open the
         file; the next session opens it again."""
         if self._con is not None:
             con, self._con = self._con, None
-            con.close()
+            try:
+                con.close()
+            except (duckdb.Error, OSError) as error:
+                raise (unusable(self.path, error) or error) from error
 
 
 def _let_in(path: Path) -> None:

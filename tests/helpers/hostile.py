@@ -268,11 +268,11 @@ def poison_name(directory: Path, stem: bytes = b"bad\xff", text: str = "A story.
 #: Records of :func:`surrogate_records`, by 1-based line number: JSON's ``\\ud800`` escapes
 #: give lone surrogates, which no UTF-8 encoder accepts.
 SURROGATE_LINES: dict[int, str] = {
-    1: json.dumps({"url": "https://example.org/ok-1", "text": "A fine story about the port."}),
+    1: json.dumps({"url": "https://example.org/ok-1", "text": CP1252_TEXT}),
     2: '{"url": "https://example.org/s", "text": "Hi \\ud800 there"}',
     3: '{"url": "https://example.org/\\udfff", "text": "A story under a broken URL."}',
     4: '{"html": "<p>Half a pair \\udbff</p>"}',
-    5: json.dumps({"url": "https://example.org/ok-5", "text": "Another fine story."}),
+    5: json.dumps({"url": "https://example.org/ok-5", "text": UTF8_TEXT}),
 }
 
 
@@ -291,6 +291,43 @@ def short_lines(directory: Path, name: str = "short-lines.txt", count: int = 1_0
         for _ in range(count):
             out.write(" ".join(rng.choices(words, k=3)) + "\n")
     return directory / name
+
+
+def distinct_stories(count: int, seed: int = 0) -> list[str]:
+    """``count`` news-like texts of a few sentences, far enough apart that none is a
+    near-duplicate of another."""
+    words = [
+        "council",
+        "harbour",
+        "minister",
+        "budget",
+        "ferry",
+        "court",
+        "school",
+        "hospital",
+        "bridge",
+        "museum",
+        "strike",
+        "election",
+        "weather",
+        "river",
+        "market",
+        "energy",
+        "police",
+        "union",
+        "festival",
+        "tax",
+        "road",
+        "rail",
+        "water",
+    ]
+    rng = random.Random(seed)
+    return [
+        " ".join(
+            " ".join(rng.choices(words, k=12)).capitalize() + "." for _ in range(rng.randint(3, 5))
+        )
+        for _ in range(count)
+    ]
 
 
 def identical_records(directory: Path, name: str = "repeats.jsonl", copies: int = 3) -> Path:
