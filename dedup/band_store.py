@@ -18,6 +18,7 @@ files by rebuilding them.
 from __future__ import annotations
 
 import json
+import mmap
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,6 +34,14 @@ PARTITIONS = 256
 _ENTRY = np.dtype([("key", "<u8"), ("id", "<i4")])
 
 
+def random_access(array: np.memmap) -> np.memmap:
+    """``array`` with its pages read one by one: lookups are scattered, and the kernel's
+    read-ahead and fault-around would otherwise map dozens of neighbouring pages into the
+    process for each one read."""
+    array._mmap.madvise(mmap.MADV_RANDOM)  # numpy keeps its mmap object here
+    return array
+
+
 class BandStore:
     """The sorted band entries in ``directory`` (see :meth:`build`), searched like a
     :class:`BandTable`: at most ``cap`` ids per bucket, its earliest."""
@@ -41,9 +50,9 @@ class BandStore:
         meta = json.loads((directory / "bands.json").read_text())
         self.bands, self.rows, self.cap = meta["bands"], meta["rows"], cap
         self.table = BandTable(self.bands, self.rows, cap)  # for keys() only
-        self._keys = np.load(directory / "keys.npy", mmap_mode="r")
-        self._ids = np.load(directory / "ids.npy", mmap_mode="r")
-        self._fences = np.array(self._keys[::FENCE])
+        self._keys = random_access(np.load(directory / "keys.npy", mmap_mode="r"))
+        self._ids = random_access(np.load(directory / "ids.npy", mmap_mode="r"))
+        self._fences = np.load(directory / "fences.npy")
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -69,11 +78,12 @@ class BandStore:
                     entries = np.empty(len(ids) * bands, _ENTRY)
                     entries["key"] = table.keys(hashvalues).ravel()
                     entries["id"] = np.repeat(np.asarray(ids, np.int32), bands)
-                    part = entries["key"] >> np.uint64(56)
-                    order = np.argsort(part, kind="stable")
+                    part = (entries["key"] >> np.uint64(56)).astype(np.uint8)
+                    order = np.argsort(part, kind="stable")  # a radix sort for uint8
+                    entries = entries[order]
                     bounds = np.searchsorted(part[order], np.arange(PARTITIONS + 1))
                     for p in range(PARTITIONS):
-                        entries[order[bounds[p] : bounds[p + 1]]].tofile(parts[p])
+                        entries[bounds[p] : bounds[p + 1]].tofile(parts[p])
                     total += len(entries)
             finally:
                 for handle in parts:
@@ -87,6 +97,7 @@ class BandStore:
                 keys[start : start + len(entries)] = entries["key"]
                 ids[start : start + len(entries)] = entries["id"]
                 start += len(entries)
+            np.save(directory / "fences.npy", np.array(keys[::FENCE]))
             keys.flush()
             ids.flush()
             del keys, ids
