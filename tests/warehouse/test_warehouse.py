@@ -215,10 +215,13 @@ def test_child_tables_upgraded_without_keys_keep_rows_and_checks(tmp_path: Path)
     path = tmp_path / "w.duckdb"
     before = sorted(p.name for p in PACKAGE_MIGRATIONS.glob("00[1-5]_*.sql"))
     with open_warehouse(path, migrations_dir=migrations_dir(tmp_path, *before)) as old:
-        # Today's loader writes a column that migration 007 adds: lend it for the landing.
+        # Today's loader writes columns that migrations 007 and 009 add: lend them for the
+        # landing.
         old.execute("ALTER TABLE articles ADD COLUMN fetched_at TIMESTAMP")
+        old.execute("ALTER TABLE articles ADD COLUMN duplicate_relation VARCHAR")
         land(old, signed(article_rows("a1", ["One.", "Two."], removed=[("legal", "c", "(c)")])))
         old.execute("ALTER TABLE articles DROP COLUMN fetched_at")
+        old.execute("ALTER TABLE articles DROP COLUMN duplicate_relation")
         rows = {t: old.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in CHILDREN}
     with open_warehouse(path) as new:
         assert {t: new.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in CHILDREN} == (
