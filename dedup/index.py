@@ -167,9 +167,27 @@ class _RedisEntries:
         self.put(Entry(key, entry.group, root, entry.signature))
 
 
+#: Gives a key the next number of the index, once, in one atomic step: KEYS[1] the counter,
+#: KEYS[2] the hash of numbers, ARGV[1] the key. Returns the key's number.
+_NUMBER = """
+local known = redis.call('HGET', KEYS[2], ARGV[1])
+if known then return tonumber(known) end
+local n = redis.call('INCR', KEYS[1])
+redis.call('HSET', KEYS[2], ARGV[1], n)
+return n
+"""
+
+
 class _RedisIndex:
     """datasketch's :class:`~datasketch.MinHashLSH` on Redis storage, entries in a Redis
-    hash next to it: what every worker pointed at the same Redis shares."""
+    hash next to it: what every worker pointed at the same Redis shares.
+
+    Workers agree on one original for copies added at the same instant: an item is stored
+    and banded first, then numbered (an atomic counter, :data:`_NUMBER`), then searched, and
+    it may only link to candidates numbered before it. Of two matching items, the one
+    numbered later was searched after the other was stored, so it sees it and links to it;
+    the earlier one cannot link to the later, so exactly one of them is an original.
+    """
 
     def __init__(self, spec: SignatureSpec, bands: tuple[int, int], config: RedisConfig) -> None:
         name = f"{config.prefix}:{spec.id}:b{bands[0]}r{bands[1]}"
@@ -179,7 +197,11 @@ class _RedisIndex:
             params=bands,
             storage_config={"type": "redis", "basename": name.encode(), "redis": connection},
         )
-        self._entries = _RedisEntries(redis.Redis(**connection), f"{name}:entries", spec)
+        client = redis.Redis(**connection)
+        self._entries = _RedisEntries(client, f"{name}:entries", spec)
+        self._number = client.register_script(_NUMBER)
+        self._counter, self._numbers = f"{name}:counter", f"{name}:numbers"
+        self._client = client
 
     def __contains__(self, key: str) -> bool:
         return key in self._entries
@@ -191,17 +213,31 @@ class _RedisIndex:
             for entry in entries:
                 if not entry.signature.empty:
                     session.insert(entry.key, entry.signature.minhash(), check_duplication=False)
+        for entry in entries:
+            self._numbered(entry.key)
 
     def link(self, items: Sequence[Item], choose: Chooser) -> dict[str, str]:
-        """One item after the other: another worker may add between two of them."""
+        """One item after the other: another worker may add between two of them, or at the
+        same instant (see the class docstring)."""
         links: dict[str, str] = {}
         for key, group, sig in items:
-            entries = self.candidates(sig) if not sig.empty else []
-            original = choose(group, sig, entries) if entries else None
+            self.add_many([Entry(key, group, key, sig)])
+            number = self._numbered(key)
+            entries = [e for e in self.candidates(sig) if e.key != key] if not sig.empty else []
+            numbers = self._client.hmget(self._numbers, [e.key for e in entries]) if entries else []
+            earlier = [
+                entry
+                for entry, n in zip(entries, numbers, strict=True)
+                if n is not None and int(n) < number
+            ]
+            original = choose(group, sig, earlier) if earlier else None
             if original is not None:
                 links[key] = original
-            self.add_many([Entry(key, group, original or key, sig)])
+                self._entries.set_root(key, original)
         return links
+
+    def _numbered(self, key: str) -> int:
+        return int(self._number(keys=[self._counter, self._numbers], args=[key]))
 
     def get_many(self, keys: Iterable[str]) -> list[Entry]:
         return self._entries.get_many(keys)

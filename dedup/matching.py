@@ -5,9 +5,10 @@ Articles match in one of three tiers, all read off one signature (word 3-gram sh
 * ``near_identical``: estimated Jaccard >= 0.8: the same article under other chrome or
   another headline;
 * ``edited``: the shingles of the smaller article are mostly (>= 0.4) in the larger one, and
-  the smaller keeps at least half the size of the larger: trimmed endings, a few percent of
-  words edited (a 15% word edit keeps about 0.55 of the 3-grams). Containment, not Jaccard, because a copy cut by 20% and wrapped in other
-  chrome scores a Jaccard as low as 0.45 while staying mostly contained;
+  the smaller keeps at least half the size of the larger: trimmed endings, up to some 15%
+  of words edited (which keeps about 0.55 of the 3-grams). Containment, not Jaccard,
+  because a copy cut by 20% and wrapped in other chrome scores a Jaccard as low as 0.45
+  while staying mostly contained;
 * ``part``: the shingles of the smaller article are nearly all (>= 0.6) in the larger one,
   whatever their sizes (down to a fifth): an outlet running the first half of a wire story,
   or a full story landing after its top was stored.
@@ -254,19 +255,21 @@ class ArticleIndex:
 @dataclass(frozen=True, slots=True)
 class PassagePolicy:
     """Parameters of passage matching: paragraphs of at least ``min_words`` words, linked
-    when near-identical (estimated Jaccard >= ``near_jaccard``) to a passage of another
-    article.
+    when nearly the same (estimated Jaccard >= ``near_jaccard``) as a passage of another
+    article: a quote with a word or two changed in a short paragraph keeps a Jaccard near
+    0.7 over 3-grams, so the threshold sits at 0.6 (chosen on the ``tune`` half of
+    ``bench/dedup_passages.py``: 0.8 found 0.71 of lightly edited quotes, 0.6 0.95, with
+    no false link either way).
 
-    64 permutations in 16 bands of 4 rows: a pair at Jaccard 0.8 is a candidate with
-    probability 0.9998, unrelated paragraphs (Jaccard under 0.1) almost never; fewer values
-    than for articles because passages are many (an article has tens) and the match sought
-    is close to exact.
+    64 permutations in 16 bands of 4 rows: a pair at Jaccard 0.6 is a candidate with
+    probability 0.9, at 0.8 0.9998, unrelated paragraphs (Jaccard under 0.1) almost never;
+    fewer values than for articles because passages are many (an article has tens).
     """
 
     spec: SignatureSpec = PASSAGE_SPEC
     bands: tuple[int, int] = (16, 4)
     min_words: int = 25
-    near_jaccard: float = 0.8
+    near_jaccard: float = 0.6
 
 
 PASSAGE_POLICY = PassagePolicy()

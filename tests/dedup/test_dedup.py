@@ -565,3 +565,41 @@ def test_two_worker_processes_share_one_index_through_redis(redis_config):
     assert _run_worker(redis_config, [("B1", "site-b", copy)]) == {"B1": "A1"}
     # A third process sees B's copy and its root as well.
     assert _run_worker(redis_config, [("C1", "site-c", copy)]) == {"C1": "A1"}
+
+
+def _racer(config: RedisConfig, name: str, texts: list[str], barrier) -> None:
+    """Adds one copy of each story, after waiting at ``barrier`` for the other worker."""
+    index = ArticleIndex(redis_config=config)
+    for i, sig in enumerate(signatures(texts)):
+        barrier.wait(timeout=30)
+        index.link([(f"{name}{i}", name, sig)])
+
+
+def test_two_workers_adding_copies_of_one_story_at_once_agree_on_one_original(redis_config):
+    """Two processes add a copy each of the same story at the same instant, story after
+    story: every story ends as one cluster with one original, whichever worker won."""
+    rng = random.Random(5)
+    vocabulary = _vocabulary(rng)
+    stories = [_paragraphs(rng, 6, vocabulary) for _ in range(25)]
+    copies = {
+        name: [
+            _dump(_chrome(rng, vocabulary)[0], "Headline", _edit(body, 0.02, rng, vocabulary), [])
+            for body in stories
+        ]
+        for name in ("A", "B")
+    }
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(2)
+    workers = [
+        context.Process(target=_racer, args=(redis_config, name, texts, barrier))
+        for name, texts in copies.items()
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    index = ArticleIndex(redis_config=redis_config)
+    for i in range(len(stories)):
+        a, b = f"A{i}", f"B{i}"
+        assert index.original(a) == index.original(b) in {a, b}, i

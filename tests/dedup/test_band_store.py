@@ -1,0 +1,38 @@
+"""The on-disk band store against the in-memory band table it stands in for."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dedup.band_store import FENCE, BandStore
+from dedup.band_table import BandTable
+
+
+@pytest.mark.parametrize(("count", "cap"), [(50, 1000), (3000, 4), (3000, 3000 * 4 // FENCE)])
+def test_store_finds_what_the_band_table_finds(tmp_path, count, cap):
+    """Small value ranges make buckets of every size, across fence blocks; the store gives
+    each query the same ids as a table holding the same items, earliest first up to cap."""
+    rng = np.random.default_rng(count)
+    stored = rng.integers(0, 5, (count, 8), dtype=np.uint32)
+    ids = np.arange(count) * 7 + 3
+    chunks = [(ids[i : i + 700], stored[i : i + 700]) for i in range(0, count, 700)]
+    store = BandStore.build(tmp_path / "bands", bands=4, rows=2, chunks=chunks, cap=cap)
+    assert len(store) == count * 4
+    table = BandTable(4, 2, cap=cap)
+    table.add(ids, stored)
+    queries = np.concatenate([stored[:30], rng.integers(0, 6, (30, 8), dtype=np.uint32)])
+    positions, found = store.search(queries)
+    for i, query in enumerate(queries):
+        assert set(found[positions == i].tolist()) == table.query(query)
+    assert list(zip(positions, found, strict=True)) == sorted(zip(positions, found, strict=True))
+
+
+def test_unrelated_query_finds_nothing(tmp_path):
+    rng = np.random.default_rng(1)
+    stored = rng.integers(0, 2**32, (500, 8), dtype=np.uint32)
+    store = BandStore.build(tmp_path / "b", 4, 2, [(np.arange(500), stored)])
+    positions, found = store.search(rng.integers(0, 2**32, (10, 8), dtype=np.uint32))
+    assert len(positions) == len(found) == 0
+    positions, found = store.search(stored[[7, 9]])
+    assert (positions.tolist(), found.tolist()) == ([0, 1], [7, 9])
