@@ -173,3 +173,19 @@ def test_a_closed_pipe_ends_quietly(prefect_server: str, tmp_path: Path) -> None
     err = stats.stderr.read()
     assert stats.wait(timeout=120) == 141
     assert err == b""
+
+
+def test_a_page_without_text_is_reported_by_name_not_by_a_nameless_warning(
+    prefect_server: str, tmp_path: Path
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "blank.html").write_text("<html><body><nav>Home</nav></body></html>")
+    shutil.copy(SEEDS[0], tmp_path / "in")
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", str(tmp_path / "in"), "--db",
+         str(tmp_path / "w")],
+        cwd=ROOT, env=_environ(prefect_server), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "discarding data" not in done.stderr
+    assert f"rejected: {tmp_path / 'in' / 'blank.html'}: " in done.stderr
