@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import warehouse
 from flows import prefect_server, progress
 from flows.cli import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
-from flows.settings import Settings, load_settings
+from flows.settings import Settings, as_parameter, load_settings
 
 if TYPE_CHECKING:
     from flows.run_report import RunReport
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         stack.enter_context(progress.showing(progress.TrackedDisplay(tracker)))
         flow = ingest.with_options(task_runner=task_runner(settings))
         try:
-            report = flow(paths=paths, db=db, settings=settings)
+            report = flow(paths=paths, db=db, settings=as_parameter(settings))
         except KeyboardInterrupt:
             counts = ", ".join(f"{n} {name}" for name, n in tracker.counts.items())
             print(

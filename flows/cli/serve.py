@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from flows.prefect_server import local_server
-from flows.settings import load_settings
+from flows.settings import as_parameter, load_settings
 
 DEPLOYMENT = "presswash-inbox"
 
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
                 "paths": [str(inbox)],
                 "db": settings.db,
                 "inbox": True,
-                "settings": dataclasses.asdict(settings),
+                "settings": as_parameter(settings),
             },
             print_starting_message=False,
             # One run at a time: a run that comes due while another still works is
