@@ -10,14 +10,16 @@ one run compare):
 * temporary server: ``reuse_server = false``, a server started and stopped by the run.
 
 Each is a fresh ``presswash run`` process into a new warehouse, with ``PREFECT_API_URL``
-unset. Prints the median and the range of each over the rounds; the reusable servers are
-stopped at the end.
+unset. Prints the median and the range of each over the rounds, wall time and the CPU time
+of the run's own process tree (a detached server's is not in it; a temporary server's is);
+the reusable servers are stopped at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -35,7 +37,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--files", type=int, default=20)
     args = parser.parse_args()
-    times: dict[str, list[float]] = {"first run": [], "repeat run": [], "temporary server": []}
+    times: dict[str, list[tuple[float, float]]] = {
+        "first run": [],
+        "repeat run": [],
+        "temporary server": [],
+    }
     with tempfile.TemporaryDirectory(prefix="presswash-startup-") as tmp:
         work = Path(tmp)
         inputs = _inputs(work / "in", args.files)
@@ -50,14 +56,18 @@ def main() -> None:
             times["temporary server"].append(
                 _run(work / f"tmp-{n}", inputs, work / f"c{n}.duckdb", temporary)
             )
-    print(f"presswash run of {args.files} files, {args.rounds} rounds, wall seconds")
-    for name, values in times.items():
+    print(f"presswash run of {args.files} files, {args.rounds} rounds, seconds")
+    for name, pairs in times.items():
+        walls, cpus = [w for w, _ in pairs], [c for _, c in pairs]
         print(
-            f"  {name:<18} median {statistics.median(values):6.1f}"
-            f"  (min {min(values):.1f}, max {max(values):.1f})"
+            f"  {name:<18} wall median {statistics.median(walls):6.1f}"
+            f" (min {min(walls):.1f}, max {max(walls):.1f})"
+            f"   CPU median {statistics.median(cpus):5.1f}"
         )
-    repeat, temporary = (statistics.median(times[k]) for k in ("repeat run", "temporary server"))
-    print(f"  repeat / temporary: {repeat / temporary:.2f}")
+    repeat, temporary = (
+        statistics.median(w for w, _ in times[k]) for k in ("repeat run", "temporary server")
+    )
+    print(f"  wall, repeat / temporary: {repeat / temporary:.2f}")
 
 
 def _inputs(directory: Path, count: int) -> Path:
@@ -72,13 +82,22 @@ def _inputs(directory: Path, count: int) -> Path:
     return directory
 
 
-def _run(home: Path, inputs: Path, db: Path, extra: dict[str, str] | None = None) -> float:
+def _run(
+    home: Path, inputs: Path, db: Path, extra: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """Wall and CPU seconds of one run (CPU: the run and the children it waited for)."""
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     done = _presswash(home, ["run", str(inputs), "--db", str(db)], extra)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"presswash run failed ({done.returncode}): {done.stderr.strip()}")
-    return seconds
+    return seconds, _children_cpu() - cpu_before
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _presswash(
