@@ -171,17 +171,25 @@ def load_pages(dataset_dir: Path, limit: int | None = None) -> Iterator[Page]:
 
 
 def evaluate(
-    dataset_dir: Path, *, as_text: bool = False, limit: int | None = None, ablate: bool = False
+    dataset_dir: Path,
+    *,
+    as_text: bool = False,
+    limit: int | None = None,
+    ablate: bool = False,
+    on_page: Callable[[], None] | None = None,
 ) -> EvalReport:
     """Run trafilatura and presswash (or, ``as_text``, a text dump and ``clean_text``) on the
     pages of ``dataset_dir`` and tally their scores per half.
 
     ``ablate`` adds presswash variants without the pre-pass and/or without the text rules.
+    ``on_page`` is called after each page (skipped ones included), for progress.
     """
     systems = _text_systems() if as_text else _html_systems(ablate)
     tallies = {(s.name, half): Tally() for s in systems for half in HALVES}
     report = EvalReport(str(dataset_dir), as_text, [s.name for s in systems], tallies)
     for page in load_pages(Path(dataset_dir), limit):
+        if on_page:
+            on_page()
         if not page.truth:
             report.skipped += 1
             continue

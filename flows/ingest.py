@@ -19,6 +19,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, runtime, task
 from prefect.cache_policies import NO_CACHE
@@ -31,7 +32,7 @@ from flows.caching import CACHE_DAYS, clean_batch_key
 from flows.dedup_stage import Deduped, Deduplicator, redis_config, reject_row
 from flows.resign import resign_stale
 from flows.run_report import RunReport
-from flows.settings import Settings, load_settings
+from flows.settings import Settings, load_settings, settings_from
 from sources.read import Discovery, FileRead, Item, discover, item_bytes, items, source_name
 
 #: Input bytes (as stored: compressed for ``.gz``) per batch, besides the batch_size setting.
@@ -82,16 +83,18 @@ def ingest(
     paths: list[str] | None = None,
     db: str | None = None,
     inbox: bool = False,
-    settings: Settings | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> RunReport:
     """Ingest files and directories into the warehouse at ``db``; return the run's report.
 
     With ``inbox``, files already taken by an earlier run (same path, size and mtime) are
     skipped, and each file taken is recorded in the same transaction as its articles.
-    ``settings`` come from the edge that starts the run (the CLI, ``serve``); a deployment
-    run without them loads them once here, in the working directory its pull step set.
+    ``settings`` come from the edge that starts the run (the CLI, ``serve``), as a plain
+    mapping (:func:`flows.settings.as_parameter`: Prefect stores and shows parameters as
+    JSON); a deployment run without them loads them once here, in the working directory its
+    pull step set.
     """
-    settings = settings or load_settings()
+    settings = settings_from(settings) if settings is not None else load_settings()
     db = db or settings.db
     paths = list(paths or settings.inputs)
     run_id = str(runtime.flow_run.id or uuid.uuid4())

@@ -124,6 +124,24 @@ def load_settings(
     return _coerce(values, warn)
 
 
+def settings_from(values: Mapping[str, Any]) -> Settings:
+    """Settings from a plain mapping, as a flow parameter carries them (JSON: lists for
+    tuples), with the same checks and coercion as the files and variables."""
+    origin = "flow parameter settings"
+    for key in values:
+        _check_name(key, origin)
+    return _coerce({k: (v, f"{origin}.{k}") for k, v in values.items()}, _print_warning)
+
+
+def as_parameter(settings: Settings) -> dict[str, Any]:
+    """``settings`` as a flow parameter: a plain JSON-able mapping (see :func:`settings_from`)."""
+    return {f.name: _jsonable(getattr(settings, f.name)) for f in fields(Settings)}
+
+
+def _jsonable(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text("utf-8"))

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from html import unescape
 
 import trafilatura
@@ -44,6 +45,7 @@ from trafilatura.utils import line_processing, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from cleaners.article import Article, Block, Hints, Removal
+from cleaners.html.placement import placed, text_offsets
 from cleaners.html.prepass import (
     Finding,
     find_boilerplate,
@@ -89,6 +91,15 @@ _NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "title", "opt
 _INLINE_TAGS = frozenset({"hi", "ref", "del", "span"})
 
 
+def _not_discarding_notice(record: logging.LogRecord) -> bool:
+    """trafilatura warns "discarding data: None" when a page has no main text, naming no
+    file; the page's empty article (or its reject) is reported by name where it lands."""
+    return not record.getMessage().startswith("discarding data:")
+
+
+logging.getLogger("trafilatura.core").addFilter(_not_discarding_notice)
+
+
 def clean_html(html: str | bytes, url: str | None = None, source: str | None = None) -> Article:
     """Clean one HTML page (see DESIGN.md for the contract).
 
@@ -110,6 +121,10 @@ def clean_html(html: str | bytes, url: str | None = None, source: str | None = N
         removed=page.removed,
         structured=True,
     )
+    prepass = len(page.removed)
+    article.removed[:prepass] = placed(
+        page.removed, page.removed_at, page.page_text, article.paragraphs
+    )
     # A date line above the article's first paragraph dates it; one further down (a teaser
     # list, a review note) is weaker evidence than the page's metadata date.
     header = header_date(article.paragraphs, article.removed)
@@ -125,6 +140,9 @@ class ExtractedPage:
     blocks: list[Block]
     hints: Hints
     removed: list[Removal]
+    #: The page's text without whitespace, and where each of ``removed`` stood in it.
+    page_text: str = ""
+    removed_at: list[int] = field(default_factory=list)
 
 
 def extract_page(
@@ -136,7 +154,9 @@ def extract_page(
     if prepass:
         reveal_collapsed(tree)
         found = find_boilerplate(tree)
-    removed = [r for f in found if (r := f.removal())]
+    recorded = [(f, r) for f in found if (r := f.removal())]
+    removed = [r for _, r in recorded]
+    page_text, removed_at = text_offsets(tree, [f.element for f, _ in recorded], _NOT_SHOWN)
     # Metadata is read once the page chrome is gone (less to search, fewer stray dates) but
     # with bylines and author boxes still in: they are where authors are named.
     for finding in found:
@@ -153,7 +173,7 @@ def extract_page(
     if prepass:
         shield_prose(tree)
         mark_article_body(tree)
-    return ExtractedPage(extract_blocks(tree, url), hints, removed)
+    return ExtractedPage(extract_blocks(tree, url), hints, removed, page_text, removed_at)
 
 
 def parse_html(html: str, *, source: str = "<html>") -> HtmlElement:

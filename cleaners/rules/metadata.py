@@ -147,6 +147,8 @@ _NOT_PERSON_WORDS = frozenset(
         "rédaction", "redacción", "redazione", "redactie", "agence", "agencia", "agenzia",
     )
 )  # fmt: skip
+#: Last words of a domain written as a name ("Cleveland com").
+_DOMAIN_SUFFIXES = frozenset(("com", "net", "org", "co", "uk", "de", "fr", "io", "info", "news"))
 #: Lower-case words that stand inside personal names ("Ludwig van Beethoven").
 _NAME_PARTICLES = frozenset(
     (
@@ -223,21 +225,24 @@ def person_names(
     """The names in ``names`` that can be people: not the site, the domain or the copyright
     ``holder``, no organisation, desk or role words, no digits, addresses or sentence-like
     lower case."""
-    own = _names_of_site(site, url) | ({_squash(holder)} if holder else set())
-    return [n for n in names if _is_person(n, own)]
+    own = _names_of_site(site, url)
+    held = _squash(holder) if holder else None
+    return [n for n in names if _squash(n) != held and _is_person(n, own)]
 
 
 def _is_person(name: str, own: set[str]) -> bool:
     words = name.replace(",", " ").split()
-    if not 1 <= len(words) <= 5 or _squash(name) in own:
+    if not 1 <= len(words) <= 5:
+        return False
+    # One word that is the site's name or a word of its domain ("Nj", "Examplenews") is the
+    # publisher; several words may be a person whose own site it is ("Jane Doe", janedoe.com).
+    if (len(words) == 1 or words[-1].casefold() in _DOMAIN_SUFFIXES) and _squash(name) in own:
         return False
     if any(ch.isdigit() for ch in name) or re.search(r"@|https?:|www\.|\.com\b", name):
         return False
     lowered = [w.strip(".'’").casefold() for w in words]
     if lowered[0] in ("the", "by") or any(w in _NOT_PERSON_WORDS for w in lowered):
         return False
-    if len(words) > 1 and name.isupper():
-        return False  # "AP STAFF", "REUTERS": names of desks, shouted
     for word, low in zip(words, lowered, strict=True):
         cased = next((c for c in word if c.isalpha() and c.lower() != c.upper()), None)
         if cased is not None and not cased.isupper() and low not in _NAME_PARTICLES:

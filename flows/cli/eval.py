@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from evaluation.wcxb import evaluate, format_report
+from flows import progress
+from flows.settings import load_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +28,16 @@ def run(args: argparse.Namespace) -> int:
     if not (args.dataset_dir / "ground-truth").is_dir():
         print(f"presswash eval: not a WCXB-layout dataset: {args.dataset_dir}", file=sys.stderr)
         return 2
-    report = evaluate(args.dataset_dir, as_text=args.as_text, limit=args.limit, ablate=args.ablate)
+    pages = len(sorted((args.dataset_dir / "ground-truth").glob("*.json"))[: args.limit])
+    every = load_settings().progress_every
+    with progress.tracking("presswash eval", "pages", every=every) as tracker:
+        tracker.set_total(pages)
+        report = evaluate(
+            args.dataset_dir,
+            as_text=args.as_text,
+            limit=args.limit,
+            ablate=args.ablate,
+            on_page=tracker.advance,
+        )
     print(format_report(report))
     return 0

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import warehouse
 from flows import prefect_server, progress
 from flows.cli import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
-from flows.settings import Settings, load_settings
+from flows.settings import Settings, as_parameter, load_settings
 
 if TYPE_CHECKING:
     from flows.run_report import RunReport
@@ -53,14 +53,16 @@ def run(args: argparse.Namespace) -> int:
     with warehouse.open_warehouse(db, wait_seconds=settings.lock_wait):
         pass
 
-    if not args.verbose:
-        # The CLI reports a failed run in one line; Prefect's own tracebacks on request.
-        for name in ("prefect.flow_runs", "prefect.task_runs"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
     with contextlib.ExitStack() as stack:
         stack.enter_context(_prefect_api(settings))
         from flows.ingest import ingest  # imports Prefect: only when a run is asked for
         from flows.runners import task_runner
+
+        if not args.verbose:
+            # The CLI reports a failed or interrupted run in one line; Prefect's own logs of
+            # it on request. After the import: Prefect sets up its loggers when imported.
+            for name in ("prefect.flow_runs", "prefect.task_runs"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
 
         tracker = stack.enter_context(
             progress.tracking(
@@ -71,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         stack.enter_context(progress.showing(progress.TrackedDisplay(tracker)))
         flow = ingest.with_options(task_runner=task_runner(settings))
         try:
-            report = flow(paths=paths, db=db, settings=settings)
+            report = flow(paths=paths, db=db, settings=as_parameter(settings))
         except KeyboardInterrupt:
             counts = ", ".join(f"{n} {name}" for name, n in tracker.counts.items())
             print(

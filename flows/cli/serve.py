@@ -1,9 +1,9 @@
 """Serve the ingest flow as a scheduled Prefect deployment that takes new files from an inbox.
 
-Each scheduled run logs one line (inputs, landed, duplicates, rejected) and one line per
-reject. Each scheduled run ingests the files of the inbox that no earlier run took (the warehouse
+Each scheduled run ingests the files of the inbox that no earlier run took (the warehouse
 remembers them by path, size and modification time), so every file lands exactly once across
-runs and restarts, and a run with nothing new finishes in moments. The schedule is a cron
+runs and restarts, and a run with nothing new finishes in moments. Each run logs one line
+(inputs, landed, duplicates, rejected), and one line per reject. The schedule is a cron
 expression or an interval, from the settings (``[tool.presswash]``, ``presswash.toml``,
 ``PRESSWASH_CRON`` / ``PRESSWASH_INTERVAL``) or the options below. Stop it with Ctrl-C.
 """
@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from flows.prefect_server import local_server
-from flows.settings import load_settings
+from flows.settings import as_parameter, load_settings
 
 DEPLOYMENT = "presswash-inbox"
 
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
                 "paths": [str(inbox)],
                 "db": settings.db,
                 "inbox": True,
-                "settings": dataclasses.asdict(settings),
+                "settings": as_parameter(settings),
             },
             print_starting_message=False,
             # One run at a time: a run that comes due while another still works is

@@ -74,6 +74,28 @@ def test_people_stay_authors(name: str) -> None:
     assert person_names([name], "Example Times", "https://example.com/a") == [name]
 
 
+@pytest.mark.parametrize(
+    ("name", "site", "url"),
+    [
+        ("Jane Doe", "Jane Doe", "https://janedoe.com/post"),  # a person's own site
+        ("Gary Stone", "Stone on Tech", "https://garystone.substack.com/p/x"),
+        ("LEONARDO GARCIA", "Example Eats", "https://exampleeats.com/x"),
+    ],
+)
+def test_a_person_named_like_their_own_site_stays_an_author(name: str, site: str, url: str) -> None:
+    assert person_names([name], site, url) == [name]
+
+
+@pytest.mark.parametrize(
+    ("name", "site", "url"),
+    [("Examplenews", "Examplenews", "https://examplenews.org/x"), ("Nj", None, "https://nj.com/a")],
+)
+def test_the_publisher_as_a_one_word_byline_is_not_an_author(
+    name: str, site: str | None, url: str
+) -> None:
+    assert person_names([name], site, url) == []
+
+
 def test_the_copyright_holder_is_not_an_author() -> None:
     assert person_names(["Pemberton Holt", "Ann Lee"], None, None, "Pemberton Holt") == ["Ann Lee"]
 

@@ -3,6 +3,9 @@ lines, Ctrl-C and closed pipes. Runs are real (`presswash run`, a real Prefect s
 
 from __future__ import annotations
 
+import gzip
+import io
+import json
 import os
 import re
 import shutil
@@ -15,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from flows import progress
 from flows.cli import EXIT_CODES, main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,3 +177,61 @@ def test_a_closed_pipe_ends_quietly(prefect_server: str, tmp_path: Path) -> None
     err = stats.stderr.read()
     assert stats.wait(timeout=120) == 141
     assert err == b""
+
+
+def test_a_page_without_text_is_reported_by_name_not_by_a_nameless_warning(
+    prefect_server: str, tmp_path: Path
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "blank.html").write_text("<html><body><nav>Home</nav></body></html>")
+    shutil.copy(SEEDS[0], tmp_path / "in")
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", str(tmp_path / "in"), "--db",
+         str(tmp_path / "w")],
+        cwd=ROOT, env=_environ(prefect_server), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "discarding data" not in done.stderr
+    assert f"rejected: {tmp_path / 'in' / 'blank.html'}: " in done.stderr
+
+
+def _wcxb_like(directory: Path, pages: int) -> Path:
+    """A dataset in the WCXB layout: gzipped pages and their ground truth."""
+    (directory / "html").mkdir(parents=True)
+    (directory / "ground-truth").mkdir()
+    body = "The harbour bridge reopened to traffic on Monday after eight months of repairs."
+    for i in range(pages):
+        page = f"<html><body><article><h1>Bridge {i}</h1><p>{body}</p></article></body></html>"
+        (directory / "html" / f"p{i}.html.gz").write_bytes(gzip.compress(page.encode()))
+        truth = {"ground_truth": {"main_content": body, "title": f"Bridge {i}"}}
+        (directory / "ground-truth" / f"p{i}.json").write_text(json.dumps(truth))
+    return directory
+
+
+def test_eval_off_a_terminal_prints_progress_lines(tmp_path: Path) -> None:
+    data = _wcxb_like(tmp_path / "data", 6)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRESSWASH_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "eval", str(data)],
+        cwd=ROOT, env=env | {"PRESSWASH_PROGRESS_EVERY": "0.01"}, capture_output=True,
+        text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines and all(re.fullmatch(r"presswash eval: \d/6 pages, \d+\.\d/s", x) for x in lines)
+    assert "presswash" in done.stdout and "trafilatura" in done.stdout
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_progress_is_a_live_bar_with_the_counts() -> None:
+    screen = _Terminal()
+    with progress.tracking("presswash run", "inputs", ("landed", "rejected"), screen) as t:
+        t.set_total(4)
+        t.advance(3, landed=2, rejected=1)
+    shown = screen.getvalue()
+    assert "presswash run inputs" in shown and "3/4" in shown
+    assert "landed 2" in shown and "rejected 1" in shown

@@ -136,3 +136,14 @@ def test_importing_flows_leaves_the_environment_alone() -> None:
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_settings_travel_as_a_json_parameter_and_back(tmp_path: Path) -> None:
+    import json
+
+    from flows.settings import as_parameter, settings_from
+
+    settings = _load(tmp_path, {"PRESSWASH_INPUTS": "a,b", "PRESSWASH_REUSE_SERVER": "no"})
+    assert settings_from(json.loads(json.dumps(as_parameter(settings)))) == settings
+    with pytest.raises(SettingsError, match=r"settings\.batch_size: batch_size must be an integer"):
+        settings_from({"batch_size": "many"})

@@ -399,3 +399,44 @@ def test_a_directory_that_is_not_a_report_is_refused_untouched(
         "choose another --out\n"
     )
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+PAGE = """<html><head><title>Tidal barrage approved</title>
+<script type="application/ld+json">{{"articleBody": "{body}"}}</script></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+<article><h1>Tidal barrage approved</h1>
+<p>{body}</p>
+<aside class="related"><h3>Related stories</h3><ul><li><a href="/a">Harbour dredging to start
+in spring</a></li><li><a href="/b">Ferry fares rise again</a></li></ul></aside>
+<p>Construction is due to start next year and take four years, with the first turbines
+turning before the end of the decade, the council's planning committee said.</p>
+</article>
+<footer><p>About us</p><p>Contact</p><p>Careers</p><p>Advertise with us</p></footer>
+</body></html>"""
+BODY = (
+    "The tidal barrage across the estuary was approved on Tuesday after a two-year inquiry, "
+    "clearing the way for the largest energy project the region has seen"
+)
+
+
+def test_html_removals_stand_in_page_order_in_the_report(
+    prefect_server: str, tmp_path: Path
+) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name in ("barrage.html", "barrage-site-b.html"):
+        (pages / name).write_text(PAGE.format(body=BODY + f" ({name})."), "utf-8")
+    db = tmp_path / "w.duckdb"
+    assert main(["run", str(pages), "--db", str(db)]) == 0
+    assert main(["report", "--out", str(tmp_path / "site"), "--db", str(db)]) == 0
+    shown = list((tmp_path / "site" / "articles").glob("*.html"))
+    assert len(shown) == 2
+    for page in shown:
+        html = page.read_text("utf-8")
+        found = re.findall(r'data-rule="(\w+)"|class="kept"', html)
+        seen = [rule or "kept" for rule in found]
+        kept = [i for i, s in enumerate(seen) if s == "kept"]
+        assert len(kept) == 2, seen
+        assert seen.index("nav_element") < seen.index("headline_matches_metadata") < kept[0]
+        assert kept[0] < seen.index("class_related") < kept[1], seen  # between the paragraphs
+        assert seen.index("footer_element") > kept[1], seen  # the footer at the foot
