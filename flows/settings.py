@@ -86,9 +86,10 @@ class SettingsError(ValueError):
 #: Old names still read, and the setting they now are.
 DEPRECATED = {"dask_workers": "workers"}
 #: ``PRESSWASH_*`` variables that are not settings: the deployment's checkout, the property
-#: tests' profile, the throughput benchmark's bookkeeping.
+#: tests' profile, the throughput benchmark's bookkeeping, the pid a worker's parent hands
+#: down (``flows.processes``).
 OTHER_VARIABLES = frozenset(
-    {"PRESSWASH_HOME", "PRESSWASH_HYPOTHESIS", "PRESSWASH_BENCH_SERVER_PID"}
+    {"PRESSWASH_HOME", "PRESSWASH_HYPOTHESIS", "PRESSWASH_BENCH_SERVER_PID", "PRESSWASH_PARENT_PID"}
 )
 _PREFIX = "PRESSWASH_"
 _TRUE = frozenset({"1", "true", "yes", "on"})
