@@ -29,21 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def build_corpus(wcxb: Path, dumps: Path) -> None:
     """Write the seeds and the pages' markdown dumps to ``dumps`` (once)."""
-    import trafilatura
-
-    from evaluation.wcxb import load_pages
+    from evaluation.wcxb import load_pages, markdown_dump
 
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
     for page in load_pages(wcxb):
-        dump = trafilatura.extract(
-            page.html,
-            output_format="markdown",
-            include_images=True,
-            include_comments=True,
-            include_tables=True,
-            with_metadata=False,
-        )
-        if dump:
+        if dump := markdown_dump(page.html):
             texts.append(dump)
     dumps.write_text(json.dumps(texts), encoding="utf-8")
 

@@ -193,7 +193,7 @@ def evaluate(
         if not page.truth:
             report.skipped += 1
             continue
-        dump = _text_dump(page) if as_text else ""
+        dump = markdown_dump(page.html) if as_text else ""
         for system in systems:
             tally = tallies[system.name, page.half]
             subject = replace(page, html=dump.encode()) if as_text else page
@@ -262,10 +262,10 @@ def _html_systems(ablate: bool) -> list[System]:
     return [*systems, System("presswash", _presswash)]
 
 
-def _text_dump(page: Page) -> str:
-    """A scraper-style markdown dump of the page: images, comments and tables kept."""
+def markdown_dump(html: bytes | str) -> str:
+    """A scraper-style markdown dump of a page: images, comments and tables kept."""
     dump = trafilatura.extract(
-        page.html,
+        html,
         output_format="markdown",
         include_images=True,
         include_comments=True,

@@ -22,19 +22,8 @@ from cleaners.rules import registry
 from cleaners.rules.html_elements import WORD_ATTRIBUTES, WORD_KINDS, WORD_RULES
 from cleaners.rules.registry import Stage
 from cleaners.text import clean_blocks
+from tests.helpers.stories import P1, P2, P3
 
-P1 = (
-    "The city council voted on Tuesday to expand the harbour district, ending a two-year "
-    "dispute over zoning that had pitted fishing cooperatives against property developers."
-)
-P2 = (
-    "Under the plan, about 40 hectares of disused warehouses will be converted into housing, "
-    "and the ferry terminal will be moved a kilometre further north by the end of 2027."
-)
-P3 = (
-    "Opponents said they would challenge the decision in court, arguing that the council had "
-    "ignored an environmental report that warned of flooding in the lower streets."
-)
 TITLE = "Council expands harbour district after two-year dispute"
 
 
