@@ -113,10 +113,9 @@ def ingest(
             run.add_rejects(discovery.rejects)
         deduplicator = _deduplicator(writer, settings)
         # What exists now (Prefect's and our modules, the indexes restored from earlier
-        # runs) lives for the whole run: keep it out of the collector's full passes, which
-        # otherwise took a few seconds per 10,000 articles. Batches stay collectable: they
-        # come back from the workers tangled in cycles with Prefect's futures, and freezing
-        # them once per batch (as this flow did) kept every batch alive until the run ended.
+        # runs) lives for the whole run: keep it out of the collector's full passes. Batches
+        # are not frozen: they come back from the workers tangled in cycles with Prefect's
+        # futures, and frozen they would stay alive until the run ends.
         gc.freeze()
         display.start(len(discovery.files), rejected=len(discovery.rejects))
         for cleaned in _cleaned_batches(discovery.files, settings, writer.release):
