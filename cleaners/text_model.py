@@ -1,0 +1,283 @@
+"""The learned line classifier of text dumps: content or chrome, for every block.
+
+The text rules know the shapes of chrome that someone wrote down; a full-page dump (every
+visible line of a page, a ``lynx -dump``, a page converted to markdown) is mostly chrome of
+shapes nobody wrote down: menus, share bars, footers, teasers, comment threads. The model reads
+features that hold across sites and languages rather than words of one language:
+
+- the block's own shape: length, sentence ends, punctuation, capitals, digits and symbols,
+  stop-word density (jusText's stop-lists, in the document's own language), link density
+  (markdown links, ``[12]`` link numbers), markdown markers, form residue;
+- where it stands: position, whether it is inside the densest run of prose and how far from it;
+- its neighbours' shape, and the document's (how much of it is links, how many blocks);
+- what the text rules decided about it (their verdicts are features, not the last word).
+
+It runs after the rules and decides every block that is not lifted into metadata: it may take
+out a block the rules kept, or put back one they removed. Its removals carry the rule
+``text_blocks@<version>``; the weights are trained by ``python -m evaluation.train_text``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from .article import LIFTED_KINDS, REMOVED_KINDS, Block
+from .learned import MODELS, Model, load_model
+
+MODEL_FILE = "text_blocks.npz"
+#: Probability of chrome above which the model removes a block.
+THRESHOLD = 0.5
+
+_WORD = re.compile(r"\w+")
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*(?:\s\"[^\"]*\")?\)")
+_LINK_NUMBER = re.compile(r"\[\d+\]")
+_LIST_MARK = re.compile(r"^(?:[*+•·▪–-]|\d{1,3}[.)])\s")
+_IMAGE = re.compile(r"!\[|\[IMG\]|\.(?:jpe?g|png|gif|webp|svg)\b", re.IGNORECASE)
+_FORM = re.compile(r"\(BUTTON\)|_{6,}|\[ \]|\( \)")
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+_URL = re.compile(r"https?://|www\.")
+_SENTENCE_END = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?=\s|$)")
+_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
+_PUNCT = frozenset(".,;:!?…。，、")
+#: Tokens looked at to guess the document's language.
+_LANGUAGE_SAMPLE = 400
+#: A block with this many words and some stop-words counts as prose for the densest run.
+_PROSE_WORDS = 10
+#: Cost of a non-prose block inside the densest run, in words.
+_GAP_COST = 8.0
+
+_OWN = (
+    "log_words",
+    "log_chars",
+    "mean_word_chars",
+    "ends_sentence",
+    "ends_colon",
+    "sentences_per_word",
+    "punct_ratio",
+    "digit_ratio",
+    "upper_ratio",
+    "capitalised_words",
+    "symbol_ratio",
+    "stopwords",
+    "stopwords_any",
+    "link_chars",
+    "links_per_word",
+    "link_numbers",
+    "heading",
+    "list_item",
+    "image",
+    "table_row",
+    "emphasis",
+    "form",
+    "time",
+    "url",
+)
+_RULE_LABELS = ("body", "heading", *REMOVED_KINDS)
+_NEIGHBOUR = ("log_words", "ends_sentence", "stopwords", "link_chars", "list_item", "kept")
+_PLACE = ("position", "in_run", "run_distance", "before_run", "after_run", "gap_before")
+_DOCUMENT = ("doc_log_blocks", "doc_link_blocks", "doc_short_blocks", "doc_run_share")
+
+FEATURES: tuple[str, ...] = (
+    *_OWN,
+    *(f"rule_{label}" for label in _RULE_LABELS),
+    "kept",
+    *(f"prev_{n}" for n in _NEIGHBOUR),
+    *(f"next_{n}" for n in _NEIGHBOUR),
+    *(f"window_{n}" for n in ("log_words", "stopwords", "link_chars")),
+    *_PLACE,
+    *_DOCUMENT,
+)
+_INDEX = {name: i for i, name in enumerate(FEATURES)}
+
+
+@functools.cache
+def _stoplists() -> tuple[dict[str, tuple[int, ...]], tuple[frozenset[str], ...]]:
+    """jusText's stop-lists: each word's languages, and each language's words."""
+    import justext
+
+    lists = tuple(justext.get_stoplist(name) for name in sorted(justext.get_stoplists()))
+    languages: dict[str, list[int]] = {}
+    for index, words in enumerate(lists):
+        for word in words:
+            languages.setdefault(word, []).append(index)
+    return {w: tuple(ls) for w, ls in languages.items()}, lists
+
+
+def _language(tokens: Sequence[str]) -> frozenset[str]:
+    """The stop-list that covers most of the document's first tokens."""
+    languages, lists = _stoplists()
+    counts: Counter[int] = Counter()
+    for token in tokens[:_LANGUAGE_SAMPLE]:
+        counts.update(languages.get(token, ()))
+    return lists[counts.most_common(1)[0][0]] if counts else frozenset()
+
+
+def features(blocks: Sequence[Block]) -> np.ndarray:
+    """One row of :data:`FEATURES` per block (labels as the text rules left them)."""
+    n = len(blocks)
+    x = np.zeros((n, len(FEATURES)), dtype=np.float32)
+    if not n:
+        return x
+    tokens = [_WORD.findall(b.key) for b in blocks]
+    stop = _language([t for ts in tokens for t in ts])
+    anywhere = _stoplists()[0]
+    for i, (block, words) in enumerate(zip(blocks, tokens, strict=True)):
+        _own(x[i], block, words, stop, anywhere)
+        label = block.label if block.label in _RULE_LABELS else None
+        if label:
+            x[i, _INDEX[f"rule_{label}"]] = 1.0
+        x[i, _INDEX["kept"]] = float(block.label in ("body", "heading"))
+        x[i, _INDEX["gap_before"]] = float(block.gap_before)
+    _neighbours(x)
+    _place(x, n)
+    return x
+
+
+def _own(
+    row: np.ndarray,
+    block: Block,
+    words: list[str],
+    stop: frozenset[str],
+    anywhere: dict[str, tuple[int, ...]],
+) -> None:
+    text = block.text
+    count = len(words)
+    linked = sum(len(m.group(1)) for m in _MD_LINK.finditer(text))
+    plain = _MD_LINK.sub(r"\1", text)
+    letters = sum(c.isalpha() for c in plain) or 1
+    v = row
+    v[0] = math.log1p(count)
+    v[1] = math.log1p(len(plain))
+    v[2] = sum(map(len, words)) / count if count else 0.0
+    v[3] = float(bool(_END.search(plain)) and not plain.endswith(":"))
+    v[4] = float(plain.endswith(":"))
+    v[5] = len(_SENTENCE_END.findall(plain)) / (count or 1)
+    v[6] = sum(c in _PUNCT for c in plain) / len(plain or " ")
+    v[7] = sum(c.isdigit() for c in plain) / len(plain or " ")
+    v[8] = sum(c.isupper() for c in plain) / letters
+    v[9] = sum(w[:1].isupper() for w in plain.split()) / (count or 1)
+    v[10] = sum(not (c.isalnum() or c.isspace() or c in _PUNCT) for c in plain) / len(plain or " ")
+    v[11] = sum(w in stop for w in words) / count if count else 0.0
+    v[12] = sum(w in anywhere for w in words) / count if count else 0.0
+    v[13] = linked / (len(plain) or 1) if linked else 0.0
+    v[14] = (text.count("](") + len(_LINK_NUMBER.findall(text))) / (count or 1)
+    v[15] = float(bool(_LINK_NUMBER.search(text)))
+    v[16] = float(block.heading)
+    v[17] = float(bool(_LIST_MARK.match(text)))
+    v[18] = float(bool(_IMAGE.search(text)))
+    v[19] = float(text.count("|") >= 2)
+    v[20] = float("**" in text or (text.startswith(("_", "*")) and text.endswith(("_", "*"))))
+    v[21] = float(bool(_FORM.search(text)))
+    v[22] = float(bool(_TIME.search(text)))
+    v[23] = float(bool(_URL.search(text)))
+
+
+def _neighbours(x: np.ndarray) -> None:
+    own = [_INDEX[n] for n in _NEIGHBOUR]
+    prev = [_INDEX[f"prev_{n}"] for n in _NEIGHBOUR]
+    nxt = [_INDEX[f"next_{n}"] for n in _NEIGHBOUR]
+    x[1:, prev] = x[:-1, own]
+    x[:-1, nxt] = x[1:, own]
+    kernel = np.ones(5, dtype=np.float32) / 5
+    for name in ("log_words", "stopwords", "link_chars"):
+        column = x[:, _INDEX[name]]
+        x[:, _INDEX[f"window_{name}"]] = np.convolve(column, kernel, mode="same")
+
+
+def _place(x: np.ndarray, n: int) -> None:
+    """Position, the densest run of prose (a maximum-sum segment) and the document's shape."""
+    words = np.expm1(x[:, _INDEX["log_words"]])
+    prose = (words >= _PROSE_WORDS) & (x[:, _INDEX["stopwords"]] > 0) & (
+        x[:, _INDEX["link_chars"]] < 0.5
+    )
+    score = np.where(prose, words, -_GAP_COST)
+    start, end = _max_segment(score)
+    index = np.arange(n, dtype=np.float32)
+    x[:, _INDEX["position"]] = index / max(n - 1, 1)
+    inside = (index >= start) & (index <= end)
+    x[:, _INDEX["in_run"]] = inside
+    distance = np.where(index < start, start - index, np.where(index > end, index - end, 0))
+    x[:, _INDEX["run_distance"]] = np.log1p(distance)
+    x[:, _INDEX["before_run"]] = index < start
+    x[:, _INDEX["after_run"]] = index > end
+    x[:, _INDEX["doc_log_blocks"]] = math.log1p(n)
+    x[:, _INDEX["doc_link_blocks"]] = float(np.mean(x[:, _INDEX["link_chars"]] > 0.5))
+    x[:, _INDEX["doc_short_blocks"]] = float(np.mean(words < 5))
+    total = float(words.sum()) or 1.0
+    x[:, _INDEX["doc_run_share"]] = float(words[start : end + 1].sum()) / total
+
+
+def _max_segment(score: np.ndarray) -> tuple[int, int]:
+    """The contiguous segment of largest sum (Kadane); (0, -1) when every score is negative."""
+    best, best_span = 0.0, (0, -1)
+    running, start = 0.0, 0
+    for i, value in enumerate(score.tolist()):
+        if running <= 0:
+            running, start = value, i
+        else:
+            running += value
+        if running > best:
+            best, best_span = running, (start, i)
+    return best_span
+
+
+@functools.cache
+def shipped_model() -> Model | None:
+    """The shipped model, or None when it is not installed (cleaning then uses rules only)."""
+    if not MODELS.joinpath(MODEL_FILE).is_file():
+        return None
+    return load_model(MODEL_FILE)
+
+
+def chrome_probability(rows: np.ndarray, model: Model) -> np.ndarray:
+    """The model's probability that each block (a row of :func:`features`) is chrome."""
+    if model.features != FEATURES:
+        rows = rows[:, [_INDEX[name] for name in model.features]]
+    return model.proba(rows)[:, list(model.classes).index("chrome")]
+
+
+def relabel(blocks: list[Block], model: Model | None = None, threshold: float = THRESHOLD) -> None:
+    """Let the model decide every block not lifted into metadata.
+
+    A kept block it calls chrome is removed with a kind from where it stands (see
+    :func:`chrome_kind`), and once a reader comment is seen after the article, the chrome
+    after it is the comment thread; a removed block it calls content is kept as body.
+    """
+    model = model or shipped_model()
+    if model is None or not blocks:
+        return
+    rows = features(blocks)
+    chrome = chrome_probability(rows, model) > threshold
+    thread = False
+    for i, block in enumerate(blocks):
+        if block.label in LIFTED_KINDS:
+            continue
+        kept = block.label in ("body", "heading")
+        if kept and chrome[i]:
+            kind = "comment" if thread else chrome_kind(rows[i])
+            thread = kind == "comment"
+            block.label, block.rule = kind, model.rule
+        elif not kept and not chrome[i]:
+            block.label, block.rule = ("heading" if block.heading else "body"), ""
+
+
+def chrome_kind(row: np.ndarray) -> str:
+    """The kind of a block the model removes, from its features: a reader comment (after the
+    article, with a time stamp or a ``said:`` colon), a caption (an image), navigation (before
+    the article), a sidebar (links), or a widget."""
+    after = row[_INDEX["after_run"]] > 0
+    if after and (row[_INDEX["time"]] > 0 or row[_INDEX["ends_colon"]] > 0):
+        return "comment"
+    if row[_INDEX["image"]] > 0:
+        return "caption"
+    if row[_INDEX["before_run"]] > 0:
+        return "navigation"
+    if row[_INDEX["link_chars"]] > 0.5 or row[_INDEX["link_numbers"]] > 0:
+        return "sidebar"
+    return "widget"
