@@ -24,14 +24,15 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from .article import LIFTED_KINDS, REMOVED_KINDS, Block
-from .learned import MODELS, Model, load_model
+from .learned import MODELS, Model, read_model
 
 MODEL_FILE = "text_blocks.npz"
-#: Probability of chrome above which the model removes a block.
+#: Probability of chrome above which a model without a chosen threshold removes a block.
 THRESHOLD = 0.5
 
 _WORD = re.compile(r"\w+")
@@ -49,6 +50,8 @@ _PUNCT = frozenset(".,;:!?…。，、")
 _LANGUAGE_SAMPLE = 400
 #: A block with this many words and some stop-words counts as prose for the densest run.
 _PROSE_WORDS = 10
+#: Blocks on each side in the window means of a block's surroundings.
+_WINDOW = 2
 #: Cost of a non-prose block inside the densest run, in words.
 _GAP_COST = 8.0
 
@@ -184,17 +187,21 @@ def _neighbours(x: np.ndarray) -> None:
     nxt = [_INDEX[f"next_{n}"] for n in _NEIGHBOUR]
     x[1:, prev] = x[:-1, own]
     x[:-1, nxt] = x[1:, own]
-    kernel = np.ones(5, dtype=np.float32) / 5
+    n = len(x)
+    low = np.maximum(np.arange(n) - _WINDOW, 0)
+    high = np.minimum(np.arange(n) + _WINDOW + 1, n)
     for name in ("log_words", "stopwords", "link_chars"):
-        column = x[:, _INDEX[name]]
-        x[:, _INDEX[f"window_{name}"]] = np.convolve(column, kernel, mode="same")
+        sums = np.concatenate([[0.0], np.cumsum(x[:, _INDEX[name]], dtype=np.float64)])
+        x[:, _INDEX[f"window_{name}"]] = (sums[high] - sums[low]) / (high - low)
 
 
 def _place(x: np.ndarray, n: int) -> None:
     """Position, the densest run of prose (a maximum-sum segment) and the document's shape."""
     words = np.expm1(x[:, _INDEX["log_words"]])
-    prose = (words >= _PROSE_WORDS) & (x[:, _INDEX["stopwords"]] > 0) & (
-        x[:, _INDEX["link_chars"]] < 0.5
+    prose = (
+        (words >= _PROSE_WORDS)
+        & (x[:, _INDEX["stopwords"]] > 0)
+        & (x[:, _INDEX["link_chars"]] < 0.5)
     )
     score = np.where(prose, words, -_GAP_COST)
     start, end = _max_segment(score)
@@ -227,12 +234,30 @@ def _max_segment(score: np.ndarray) -> tuple[int, int]:
     return best_span
 
 
+@dataclass(frozen=True, slots=True)
+class Classifier:
+    """The exported model and the chrome probability above which it removes a block (chosen
+    on the training folds)."""
+
+    model: Model
+    threshold: float = THRESHOLD
+
+
+def read_classifier(arrays: dict[str, np.ndarray]) -> Classifier:
+    """A classifier from the arrays of an exported ``.npz`` (``threshold`` optional)."""
+    threshold = float(arrays["threshold"]) if "threshold" in arrays else THRESHOLD
+    return Classifier(read_model(arrays), threshold)
+
+
 @functools.cache
-def shipped_model() -> Model | None:
-    """The shipped model, or None when it is not installed (cleaning then uses rules only)."""
-    if not MODELS.joinpath(MODEL_FILE).is_file():
+def shipped() -> Classifier | None:
+    """The shipped classifier, or None when it is not installed (cleaning then uses rules
+    only)."""
+    path = MODELS.joinpath(MODEL_FILE)
+    if not path.is_file():
         return None
-    return load_model(MODEL_FILE)
+    with path.open("rb") as handle, np.load(handle) as data:
+        return read_classifier(dict(data))
 
 
 def chrome_probability(rows: np.ndarray, model: Model) -> np.ndarray:
@@ -242,18 +267,19 @@ def chrome_probability(rows: np.ndarray, model: Model) -> np.ndarray:
     return model.proba(rows)[:, list(model.classes).index("chrome")]
 
 
-def relabel(blocks: list[Block], model: Model | None = None, threshold: float = THRESHOLD) -> None:
-    """Let the model decide every block not lifted into metadata.
+def relabel(blocks: list[Block], classifier: Classifier | None = None) -> None:
+    """Let the classifier decide every block not lifted into metadata.
 
     A kept block it calls chrome is removed with a kind from where it stands (see
     :func:`chrome_kind`), and once a reader comment is seen after the article, the chrome
     after it is the comment thread; a removed block it calls content is kept as body.
     """
-    model = model or shipped_model()
-    if model is None or not blocks:
+    classifier = classifier or shipped()
+    if classifier is None or not blocks:
         return
     rows = features(blocks)
-    chrome = chrome_probability(rows, model) > threshold
+    chrome = chrome_probability(rows, classifier.model) > classifier.threshold
+    rule = classifier.model.rule
     thread = False
     for i, block in enumerate(blocks):
         if block.label in LIFTED_KINDS:
@@ -262,7 +288,7 @@ def relabel(blocks: list[Block], model: Model | None = None, threshold: float = 
         if kept and chrome[i]:
             kind = "comment" if thread else chrome_kind(rows[i])
             thread = kind == "comment"
-            block.label, block.rule = kind, model.rule
+            block.label, block.rule = kind, rule
         elif not kept and not chrome[i]:
             block.label, block.rule = ("heading" if block.heading else "body"), ""
 

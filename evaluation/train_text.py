@@ -13,7 +13,6 @@ shipped model is then fitted on every page, with a fixed seed.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import time
@@ -27,9 +26,9 @@ from cleaners import Article, clean_blocks
 from cleaners.article import LIFTED_KINDS, Block
 from cleaners.blocks import split_blocks
 from cleaners.front_matter import lift_header
-from cleaners.learned import MODELS, Model, read_model
+from cleaners.learned import MODELS
 from cleaners.normalize import normalize_document
-from cleaners.text_model import FEATURES, MODEL_FILE, features, relabel
+from cleaners.text_model import FEATURES, MODEL_FILE, Classifier, features, read_classifier, relabel
 from evaluation.dumps import cached_dump
 from evaluation.folds import fold_of, site_of
 from evaluation.training import export_model
@@ -41,7 +40,10 @@ SEED = 0
 FOLDS = 5
 HIDDEN = 16
 #: Rows per fit: a random sample keeps a fit to a minute on a shared machine.
-MAX_ROWS = 150_000
+MAX_ROWS = 60_000
+#: Chrome probabilities tried as the removal threshold, and the content lost that is allowed.
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)
+RECALL_LOSS = 0.01
 #: A block is content when this share of its word trigrams is in the ground truth.
 ALIGNED_SHARE = 0.5
 _TOKEN = re.compile(r"\w+")
@@ -65,20 +67,6 @@ class Doc:
     decided: np.ndarray
     rules_text: str
     oracle_text: str
-
-
-def page_types(dataset: Path) -> dict[str, str]:
-    """Each page's type: ``page-types.json`` when the dataset has one, else the ground truth's
-    ``_internal.page_type.primary`` (``article`` when neither says)."""
-    listed = dataset / "page-types.json"
-    if listed.exists():
-        return json.loads(listed.read_text(encoding="utf-8"))
-    types = {}
-    for path in (dataset / "ground-truth").glob("*.json"):
-        record = json.loads(path.read_text(encoding="utf-8"))
-        internal = record.get("_internal") or {}
-        types[path.stem] = (internal.get("page_type") or {}).get("primary") or "article"
-    return types
 
 
 def clean_dump(dump: str, relabel_with: Callable[[list[Block]], None] | None) -> Article:
@@ -119,18 +107,17 @@ def collect(
     """Every page of ``datasets`` (``limit`` per dataset) in every style, featurised."""
     docs: list[Doc] = []
     for dataset in datasets:
-        types = page_types(dataset)
         for page in load_pages(dataset, limit):
             if not page.truth:
                 continue
             for style in styles:
                 key = f"{dataset.name}-{page.name}"
                 dump = cached_dump(style, page.html, page.url, cache, key)
-                docs.append(_featurise(page, dump, style, types.get(page.name, "article")))
+                docs.append(_featurise(page, dump, style))
     return docs
 
 
-def _featurise(page: Page, dump: str, style: str, page_type: str) -> Doc:
+def _featurise(page: Page, dump: str, style: str) -> Doc:
     seen: list[Block] = []
     rows_box: list[np.ndarray] = []
 
@@ -147,7 +134,7 @@ def _featurise(page: Page, dump: str, style: str, page_type: str) -> Doc:
     return Doc(
         name=page.name,
         style=style,
-        page_type=page_type,
+        page_type=page.page_type,
         fold=fold_of(site_of(page.url, fallback=page.name), FOLDS),
         dump=dump,
         truth=page.truth,
@@ -159,7 +146,7 @@ def _featurise(page: Page, dump: str, style: str, page_type: str) -> Doc:
     )
 
 
-def fit(docs: Iterable[Doc], feature_names: Sequence[str], seed: int, path: Path) -> Model:
+def fit(docs: Iterable[Doc], feature_names: Sequence[str], seed: int, path: Path) -> Classifier:
     """A scaler and a small perceptron fitted on the blocks of ``docs``, exported to ``path``.
 
     Blocks are weighted by their length, as word-level F1 weighs them.
@@ -179,7 +166,7 @@ def fit(docs: Iterable[Doc], feature_names: Sequence[str], seed: int, path: Path
     scaler = StandardScaler().fit(x)
     classes = np.where(y == 1, "content", "chrome")
     model = MLPClassifier(
-        hidden_layer_sizes=(HIDDEN,), max_iter=60, random_state=seed, early_stopping=False
+        hidden_layer_sizes=(HIDDEN,), max_iter=50, random_state=seed, early_stopping=False
     )
     model.fit(scaler.transform(x), classes, sample_weight=weight)
     export_model(
@@ -191,7 +178,27 @@ def fit(docs: Iterable[Doc], feature_names: Sequence[str], seed: int, path: Path
         classifier=model,
     )
     with np.load(path) as data:
-        return read_model(dict(data))
+        arrays = dict(data)
+    chrome = model.predict_proba(scaler.transform(x))[:, list(model.classes_).index("chrome")]
+    arrays["threshold"] = np.array(choose_threshold(chrome, y, np.expm1(x[:, 0])), np.float32)
+    np.savez_compressed(path, **arrays)
+    return read_classifier(arrays)
+
+
+def choose_threshold(chrome: np.ndarray, content: np.ndarray, words: np.ndarray) -> float:
+    """The chrome probability above which removing a block gives the best word-level F1 on
+    the training blocks, among thresholds that lose at most :data:`RECALL_LOSS` of the
+    content words."""
+    total = float(words[content == 1].sum()) or 1.0
+    best, best_f1 = THRESHOLDS[-1], -1.0
+    for threshold in THRESHOLDS:
+        kept = chrome <= threshold
+        hit = float(words[kept & (content == 1)].sum())
+        recall, precision = hit / total, hit / (float(words[kept].sum()) or 1.0)
+        f1 = 2 * precision * recall / ((precision + recall) or 1.0)
+        if 1.0 - recall <= RECALL_LOSS and f1 > best_f1:
+            best, best_f1 = threshold, f1
+    return best
 
 
 @dataclass(slots=True)
@@ -229,7 +236,7 @@ def cross_validate(docs: list[Doc], seed: int, workdir: Path) -> Scores:
     return scores
 
 
-def _with_model(dump: str, model: Model, rules: bool = True) -> Article:
+def _with_model(dump: str, model: Classifier, rules: bool = True) -> Article:
     def step(blocks: list[Block]) -> None:
         if not rules:
             for block in blocks:
