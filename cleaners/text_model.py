@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -38,10 +39,14 @@ THRESHOLD = 0.5
 _WORD = re.compile(r"\w+")
 _MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*(?:\s\"[^\"]*\")?\)")
 _LINK_NUMBER = re.compile(r"\[\d+\]")
-_LIST_MARK = re.compile(r"^(?:[*+•·▪–-]|\d{1,3}[.)])\s")
+_LIST_MARK = re.compile(r"^(?:[*+•·▪–-]|\d{1,3}[.)])[^\S\n]", re.MULTILINE)
+_LINK_OPEN = re.compile(re.escape("]("))
 _IMAGE = re.compile(r"!\[|\[IMG\]|\.(?:jpe?g|png|gif|webp|svg)\b", re.IGNORECASE)
-_FORM = re.compile(r"\(BUTTON\)|_{6,}|\[ \]|\( \)")
-_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+#: Form residue of a text browser: a button, an input field, a checkbox or radio button.
+_FORM = ("(BUTTON)", "______", "[ ]", "( )")
+#: A clock time: one or two digits, a colon, two digits (starting at the colon, a literal the
+#: regex engine scans for fast).
+_TIME = re.compile(r":(?<=\b\d:)\d{2}\b|:(?<=\b\d\d:)\d{2}\b")
 _URL = re.compile(r"https?://|www\.")
 _SENTENCE_END = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?=\s|$)")
 _END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
@@ -115,10 +120,18 @@ def _stoplists() -> tuple[dict[str, tuple[int, ...]], tuple[frozenset[str], ...]
 def _language(tokens: Sequence[str]) -> frozenset[str]:
     """The stop-list that covers most of the document's first tokens."""
     languages, lists = _stoplists()
-    counts: Counter[int] = Counter()
-    for token in tokens[:_LANGUAGE_SAMPLE]:
-        counts.update(languages.get(token, ()))
-    return lists[counts.most_common(1)[0][0]] if counts else frozenset()
+    hits = [
+        (found, times)
+        for token, times in Counter(tokens[:_LANGUAGE_SAMPLE]).items()
+        if (found := languages.get(token))
+    ]
+    if not hits:
+        return frozenset()
+    order = np.fromiter(chain.from_iterable(found for found, _ in hits), dtype=np.int64)
+    weight = np.repeat([times for _, times in hits], [len(found) for found, _ in hits])
+    counts = np.bincount(order, weights=weight, minlength=len(lists))
+    # ties go to the language counted first, in the order of the document's words
+    return lists[int(order[np.argmax(counts[order] == counts.max())])]
 
 
 def features(blocks: Sequence[Block]) -> np.ndarray:
@@ -130,55 +143,125 @@ def features(blocks: Sequence[Block]) -> np.ndarray:
     tokens = [_WORD.findall(b.key) for b in blocks]
     stop = _language([t for ts in tokens for t in ts])
     anywhere = _stoplists()[0]
-    for i, (block, words) in enumerate(zip(blocks, tokens, strict=True)):
-        _own(x[i], block, words, stop, anywhere)
-        label = block.label if block.label in _RULE_LABELS else None
-        if label:
-            x[i, _INDEX[f"rule_{label}"]] = 1.0
-        x[i, _INDEX["kept"]] = float(block.label in ("body", "heading"))
-        x[i, _INDEX["gap_before"]] = float(block.gap_before)
+    x[:, : len(_OWN)] = _own_features(blocks, tokens, stop, anywhere)
+    rule_columns = {label: _INDEX[f"rule_{label}"] for label in _RULE_LABELS}
+    for i, block in enumerate(blocks):
+        if block.label in rule_columns:
+            x[i, rule_columns[block.label]] = 1.0
+    x[:, _INDEX["kept"]] = [b.label in ("body", "heading") for b in blocks]
+    x[:, _INDEX["gap_before"]] = [b.gap_before for b in blocks]
     _neighbours(x)
     _place(x, n)
     return x
 
 
-def _own(
-    row: np.ndarray,
-    block: Block,
-    words: list[str],
+#: Character classes, one bit each, of every code point of the basic multilingual plane.
+_ALPHA, _DIGIT, _UPPER, _SPACE, _ALNUM, _PUNCT_BIT = 1, 2, 4, 8, 16, 32
+
+
+def _classes_of(char: str) -> int:
+    return (
+        _ALPHA * char.isalpha()
+        | _DIGIT * char.isdigit()
+        | _UPPER * char.isupper()
+        | _SPACE * char.isspace()
+        | _ALNUM * char.isalnum()
+        | _PUNCT_BIT * (char in _PUNCT)
+    )
+
+
+@functools.cache
+def _class_table() -> np.ndarray:
+    return np.array([_classes_of(chr(c)) for c in range(0x10000)], dtype=np.uint8)
+
+
+def _char_classes(text: str) -> np.ndarray:
+    """The class bits of every character of ``text``."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    wide = codes > 0xFFFF
+    bits = _class_table()[np.where(wide, 0, codes)]
+    for i in np.flatnonzero(wide).tolist():  # outside the table: emoji, styled letters
+        bits[i] = _classes_of(text[i])
+    return bits
+
+
+def _per_block(pattern: re.Pattern[str], joined: str, starts: np.ndarray, n: int) -> np.ndarray:
+    """How many matches of ``pattern`` start in each block of ``joined``."""
+    where = [m.start() for m in pattern.finditer(joined)]
+    if not where:
+        return np.zeros(n)
+    return np.bincount(np.searchsorted(starts, where, side="right") - 1, minlength=n)[:n]
+
+
+_MASKS = np.array([_ALPHA, _DIGIT, _UPPER, _SPACE, _ALNUM, _PUNCT_BIT], dtype=np.uint8)
+
+
+def _own_features(
+    blocks: Sequence[Block],
+    tokens: list[list[str]],
     stop: frozenset[str],
     anywhere: dict[str, tuple[int, ...]],
-) -> None:
-    text = block.text
-    count = len(words)
-    linked = sum(len(m.group(1)) for m in _MD_LINK.finditer(text))
-    plain = _MD_LINK.sub(r"\1", text)
-    letters = sum(c.isalpha() for c in plain) or 1
-    v = row
-    v[0] = math.log1p(count)
-    v[1] = math.log1p(len(plain))
-    v[2] = sum(map(len, words)) / count if count else 0.0
-    v[3] = float(bool(_END.search(plain)) and not plain.endswith(":"))
-    v[4] = float(plain.endswith(":"))
-    v[5] = len(_SENTENCE_END.findall(plain)) / (count or 1)
-    v[6] = sum(c in _PUNCT for c in plain) / len(plain or " ")
-    v[7] = sum(c.isdigit() for c in plain) / len(plain or " ")
-    v[8] = sum(c.isupper() for c in plain) / letters
-    v[9] = sum(w[:1].isupper() for w in plain.split()) / (count or 1)
-    v[10] = sum(not (c.isalnum() or c.isspace() or c in _PUNCT) for c in plain) / len(plain or " ")
-    v[11] = sum(w in stop for w in words) / count if count else 0.0
-    v[12] = sum(w in anywhere for w in words) / count if count else 0.0
-    v[13] = linked / (len(plain) or 1) if linked else 0.0
-    v[14] = (text.count("](") + len(_LINK_NUMBER.findall(text))) / (count or 1)
-    v[15] = float(bool(_LINK_NUMBER.search(text)))
-    v[16] = float(block.heading)
-    v[17] = float(bool(_LIST_MARK.match(text)))
-    v[18] = float(bool(_IMAGE.search(text)))
-    v[19] = float(text.count("|") >= 2)
-    v[20] = float("**" in text or (text.startswith(("_", "*")) and text.endswith(("_", "*"))))
-    v[21] = float(bool(_FORM.search(text)))
-    v[22] = float(bool(_TIME.search(text)))
-    v[23] = float(bool(_URL.search(text)))
+) -> np.ndarray:
+    """The :data:`_OWN` columns of every block, counted over the whole document at once.
+
+    The blocks' texts are joined by newlines (a block holds none), so one regex pass or one
+    table lookup serves every block, and counts go back to their block by its start offset.
+    """
+    n = len(blocks)
+    texts = [b.text for b in blocks]
+    plains = [_MD_LINK.sub(r"\1", t) if "](" in t else t for t in texts]
+    joined, plain = "\n".join(texts), "\n".join(plains)
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    plain_starts = np.cumsum([0] + [len(t) + 1 for t in plains[:-1]])
+    sizes = np.array([len(t) for t in plains], dtype=np.float64)
+    size = np.maximum(sizes, 1)
+    count = np.array([len(w) for w in tokens], dtype=np.float64)
+    per_word = 1.0 / np.maximum(count, 1)
+
+    # Each block's characters and the newline after it (one more space, taken off below).
+    bits = _char_classes(plain + "\n")
+    space = (bits & _SPACE) > 0
+    first = ~space & np.concatenate([[True], space[:-1]])  # a word's first character
+    capital = first & ((bits & _UPPER) > 0)
+    flags = np.concatenate([(bits[:, None] & _MASKS) > 0, capital[:, None]], axis=1)
+    alpha, digit, upper, spaces, alnum, punct, capitalised = np.add.reduceat(
+        flags.astype(np.int32), plain_starts, axis=0
+    ).T
+    spaces = spaces - 1
+    linked = np.array(
+        [sum(len(m.group(1)) for m in _MD_LINK.finditer(t)) if "](" in t else 0 for t in texts],
+        dtype=np.float64,
+    )
+    link_numbers = _per_block(_LINK_NUMBER, joined, starts, n)
+    ends = [p[-16:] for p in plains]
+    out = np.zeros((n, len(_OWN)))
+    out[:, 0] = np.log1p(count)
+    out[:, 1] = np.log1p(sizes)
+    out[:, 2] = [sum(map(len, w)) for w in tokens] * per_word
+    colon = np.array([p.endswith(":") for p in plains])
+    out[:, 3] = [bool(_END.search(e)) for e in ends] & ~colon
+    out[:, 4] = colon
+    out[:, 5] = _per_block(_SENTENCE_END, plain, plain_starts, n) * per_word
+    out[:, 6] = punct / size
+    out[:, 7] = digit / size
+    out[:, 8] = upper / np.maximum(alpha, 1)
+    out[:, 9] = capitalised * per_word
+    out[:, 10] = (sizes - alnum - spaces - punct) / size
+    out[:, 11] = [sum(map(stop.__contains__, w)) for w in tokens] * per_word
+    out[:, 12] = [sum(map(anywhere.__contains__, w)) for w in tokens] * per_word
+    out[:, 13] = linked / size
+    out[:, 14] = (_per_block(_LINK_OPEN, joined, starts, n) + link_numbers) * per_word
+    out[:, 15] = link_numbers > 0
+    out[:, 16] = [b.heading for b in blocks]
+    out[:, 17] = _per_block(_LIST_MARK, joined, starts, n) > 0
+    out[:, 18] = _per_block(_IMAGE, joined, starts, n) > 0
+    out[:, 19] = [t.count("|") >= 2 for t in texts]
+    out[:, 20] = ["**" in t or (t.startswith(("_", "*")) and t.endswith(("_", "*"))) for t in texts]
+    if any(mark in joined for mark in _FORM):
+        out[:, 21] = [any(mark in t for mark in _FORM) for t in texts]
+    out[:, 22] = _per_block(_TIME, joined, starts, n) > 0
+    out[:, 23] = _per_block(_URL, joined, starts, n) > 0
+    return out
 
 
 def _neighbours(x: np.ndarray) -> None:
