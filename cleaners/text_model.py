@@ -355,13 +355,16 @@ def relabel(blocks: list[Block], classifier: Classifier | None = None) -> None:
 
     A kept block it calls chrome is removed with a kind from where it stands (see
     :func:`chrome_kind`), and once a reader comment is seen after the article, the chrome
-    after it is the comment thread; a removed block it calls content is kept as body.
+    after it is the comment thread; a removed block it is as sure is content is kept as body.
     """
     classifier = classifier or shipped()
     if classifier is None or not blocks:
         return
     rows = features(blocks)
-    chrome = chrome_probability(rows, classifier.model) > classifier.threshold
+    probability = chrome_probability(rows, classifier.model)
+    chrome = probability > classifier.threshold
+    # putting back what a rule removed takes as much confidence as removing
+    content = probability < 1.0 - classifier.threshold
     rule = classifier.model.rule
     thread = False
     for i, block in enumerate(blocks):
@@ -372,7 +375,7 @@ def relabel(blocks: list[Block], classifier: Classifier | None = None) -> None:
             kind = "comment" if thread else chrome_kind(rows[i])
             thread = kind == "comment"
             block.label, block.rule = kind, rule
-        elif not kept and not chrome[i]:
+        elif not kept and content[i]:
             block.label, block.rule = ("heading" if block.heading else "body"), ""
 
 
