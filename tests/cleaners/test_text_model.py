@@ -126,6 +126,28 @@ def test_full_page_dumps_lose_no_prose_in_other_languages(make, lang: str) -> No
     article = clean_text(text, source=f"{lang}.txt")
     for paragraph in prose:
         assert paragraph in article.paragraphs
+
+
+@needs_model
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(
+            _visible,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="one-word menu lines without link markup stay: the removal threshold "
+                "allows 0.01 recall loss, and such lines are as often an article's own",
+            ),
+        ),
+        _lynx,
+        _page_markdown,
+    ],
+)
+@pytest.mark.parametrize("lang", ["de", "pt"])
+def test_full_page_dumps_lose_their_menus_and_footers(make, lang: str) -> None:
+    text, prose = make(lang)
+    article = clean_text(text, source=f"{lang}.txt")
     kept_chrome = [p for p in article.paragraphs if p not in prose]
     assert len(kept_chrome) <= 2, kept_chrome
 
