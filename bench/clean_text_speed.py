@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def build_corpus(wcxb: Path, dumps: Path) -> None:
     """Write the seeds and the pages' markdown dumps to ``dumps`` (once)."""
-    from evaluation.wcxb import load_pages, markdown_dump
+    from evaluation.dumps import markdown_dump
+    from evaluation.wcxb import load_pages
 
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
     for page in load_pages(wcxb):

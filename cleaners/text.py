@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from itertools import islice
 
+from . import text_model
 from .article import Article, Block, Hints, Removal
 from .blocks import make_block, split_blocks
+from .front_matter import lift_header
 from .kinds import Kind
 from .normalize import detection_key, normalize_document
 from .rules import metadata, registry
@@ -70,10 +73,23 @@ TEASER_WORDS = 45
 TITLE_CHARS = 400
 
 
-def clean_text(text: str, source: str | None = None, url: str | None = None) -> Article:
-    """Clean a scraped plain-text or markdown dump (see DESIGN.md for the contract)."""
-    blocks = split_blocks(normalize_document(text))
-    return clean_blocks(blocks, source=source, url=url)
+def clean_text(
+    text: str, source: str | None = None, url: str | None = None, *, model: bool = True
+) -> Article:
+    """Clean a scraped plain-text or markdown dump (see DESIGN.md for the contract).
+
+    A front matter or reader header is lifted into metadata first; ``model`` lets the learned
+    line classifier (``text_model``) have the last word on each block after the rules.
+    """
+    header = lift_header(normalize_document(text))
+    return clean_blocks(
+        split_blocks(header.body),
+        source=source,
+        url=url or header.url,
+        hints=header.hints,
+        removed=header.removed,
+        relabel=text_model.relabel if model else None,
+    )
 
 
 def clean_blocks(
@@ -84,6 +100,7 @@ def clean_blocks(
     hints: Hints | None = None,
     removed: list[Removal] | None = None,
     structured: bool = False,
+    relabel: Callable[[list[Block]], None] | None = None,
 ) -> Article:
     """Label every block and assemble the Article.
 
@@ -94,7 +111,7 @@ def clean_blocks(
     repeats is content (list and table items legitimately do), not a pasted teaser; short
     lines after the last paragraph are the article's own lists (pros and cons, sources), as
     the page's chrome was already taken out by its structure; and a "Related:" lead takes
-    only itself, not the list items after it.
+    only itself, not the list items after it. ``relabel`` revises the labels before assembly.
     """
     hints = hints or Hints()
     _label_patterns(blocks)
@@ -104,6 +121,8 @@ def clean_blocks(
     _label_header(blocks, first, hints, url, structured)
     _label_footer(blocks, last, structured)
     _label_body(blocks, first, last, structured)
+    if relabel is not None:
+        relabel(blocks)
     return _assemble(blocks, source=source, url=url, hints=hints, removed=list(removed or []))
 
 

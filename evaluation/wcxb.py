@@ -7,7 +7,10 @@ lower-case ``\\w+`` tokens, averaged per page. Both systems run on the same page
 page by page in turn, so that load on the machine hits both alike.
 
 Pages are split by a hash of their file name into a tuning half and a held-out half: rules
-are tuned on the first and checked on the second, which they were never fitted to.
+are tuned on the first and checked on the second, which they were never fitted to. The text
+mode scores every dump style of ``evaluation.dumps`` with the shipped line classifier, which
+was trained on these pages; its held-out figures, on folds grouped by site, come from
+:func:`held_out` (``presswash eval --as-text --held-out``), which refits it fold by fold.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import json
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,6 +29,7 @@ import trafilatura
 
 from cleaners import Article, clean_blocks, clean_text
 from cleaners.html import clean_html, extract_page, parse_html
+from evaluation.dumps import DUMPS, cached_dump
 from sources.decode import RejectInput
 
 HALVES = ("tuning", "held-out")
@@ -43,6 +47,7 @@ class Page:
     title: str | None
     author: str | None
     date: str | None
+    page_type: str = "article"
 
     @property
     def half(self) -> str:
@@ -64,12 +69,15 @@ class System:
     """A named extractor; ``metadata`` (untimed) fills in metadata ``run`` does not give.
 
     ``timed=False`` for a baseline that does no work worth timing (the raw text dump).
+    ``style`` is the dump style a text system reads (``run`` then gets the dump as ``html``);
+    None for a system that reads the HTML page.
     """
 
     name: str
     run: Callable[[Page], Prediction]
     metadata: Callable[[Page], Prediction] | None = None
     timed: bool = True
+    style: str | None = None
 
 
 @dataclass(slots=True)
@@ -115,6 +123,8 @@ class EvalReport:
     systems: list[str]
     tallies: dict[tuple[str, str], Tally]
     skipped: int = 0
+    #: Per (system, page type), over all pages.
+    by_type: dict[tuple[str, str], Tally] = field(default_factory=dict)
 
     def total(self, system: str) -> Tally:
         whole = Tally()
@@ -150,8 +160,14 @@ def _words(text: str | None) -> list[str]:
 
 
 def load_pages(dataset_dir: Path, limit: int | None = None) -> Iterator[Page]:
-    """The pages with a non-empty ground truth, in file-name order (``limit`` first files)."""
+    """The pages with a non-empty ground truth, in file-name order (``limit`` first files).
+
+    A page's type comes from the dataset's ``page-types.json`` when it has one, else from
+    the ground truth's ``_internal.page_type.primary``; ``article`` when neither says.
+    """
     truths = sorted((dataset_dir / "ground-truth").glob("*.json"))
+    listed = dataset_dir / "page-types.json"
+    types = json.loads(listed.read_text(encoding="utf-8")) if listed.exists() else {}
     for path in truths[:limit]:
         record = json.loads(path.read_text(encoding="utf-8"))
         truth = record.get("ground_truth", {})
@@ -159,6 +175,7 @@ def load_pages(dataset_dir: Path, limit: int | None = None) -> Iterator[Page]:
         if not (truth.get("main_content") or "").strip() or not html.exists():
             yield Page(path.stem, b"", None, "", None, None, None)  # skipped by evaluate
             continue
+        internal = (record.get("_internal") or {}).get("page_type") or {}
         yield Page(
             name=path.stem,
             html=gzip.decompress(html.read_bytes()),
@@ -167,6 +184,7 @@ def load_pages(dataset_dir: Path, limit: int | None = None) -> Iterator[Page]:
             title=truth.get("title"),
             author=truth.get("author"),
             date=truth.get("publish_date"),
+            page_type=types.get(path.stem) or internal.get("primary") or "article",
         )
 
 
@@ -176,15 +194,19 @@ def evaluate(
     as_text: bool = False,
     limit: int | None = None,
     ablate: bool = False,
+    dumps: Sequence[str] | None = None,
+    cache: Path | None = None,
     on_page: Callable[[], None] | None = None,
 ) -> EvalReport:
-    """Run trafilatura and presswash (or, ``as_text``, a text dump and ``clean_text``) on the
-    pages of ``dataset_dir`` and tally their scores per half.
+    """Run trafilatura and presswash (or, ``as_text``, text dumps and ``clean_text``) on the
+    pages of ``dataset_dir`` and tally their scores per half and per page type.
 
     ``ablate`` adds presswash variants without the pre-pass and/or without the text rules.
+    ``dumps`` are the dump styles of the text mode (default: every style of
+    ``evaluation.dumps``); ``cache`` a directory to keep the dumps in between runs.
     ``on_page`` is called after each page (skipped ones included), for progress.
     """
-    systems = _text_systems() if as_text else _html_systems(ablate)
+    systems = _text_systems(dumps or list(DUMPS)) if as_text else _html_systems(ablate)
     tallies = {(s.name, half): Tally() for s in systems for half in HALVES}
     report = EvalReport(str(dataset_dir), as_text, [s.name for s in systems], tallies)
     for page in load_pages(Path(dataset_dir), limit):
@@ -193,10 +215,16 @@ def evaluate(
         if not page.truth:
             report.skipped += 1
             continue
-        dump = markdown_dump(page.html) if as_text else ""
+        made: dict[str, bytes] = {}
         for system in systems:
             tally = tallies[system.name, page.half]
-            subject = replace(page, html=dump.encode()) if as_text else page
+            subject = page
+            if system.style is not None:
+                if system.style not in made:
+                    key = f"{Path(dataset_dir).name}-{page.name}"
+                    text = cached_dump(system.style, page.html, page.url, cache, key)
+                    made[system.style] = text.encode()
+                subject = replace(page, html=made[system.style])
             started = time.perf_counter()
             try:
                 got = system.run(subject)
@@ -208,6 +236,8 @@ def evaluate(
                 meta = system.metadata(page)
                 got = Prediction(got.text, meta.title, meta.authors, meta.date)
             tally.add(page, got, seconds if system.timed else 0.0)
+            typed = report.by_type.setdefault((system.name, page.page_type), Tally())
+            typed.add(page, got, seconds if system.timed else 0.0)
     return report
 
 
@@ -262,27 +292,45 @@ def _html_systems(ablate: bool) -> list[System]:
     return [*systems, System("presswash", _presswash)]
 
 
-def markdown_dump(html: bytes | str) -> str:
-    """A scraper-style markdown dump of a page: images, comments and tables kept."""
-    dump = trafilatura.extract(
-        html,
-        output_format="markdown",
-        include_images=True,
-        include_comments=True,
-        include_tables=True,
-        with_metadata=False,
-    )
-    return dump or ""
+def _text_systems(styles: Sequence[str]) -> list[System]:
+    """For each dump style: the raw dump, the text rules alone, and rules with the model."""
 
-
-def _text_systems() -> list[System]:
     def raw(page: Page) -> Prediction:
         return Prediction(page.html.decode())
 
-    def cleaned(page: Page) -> Prediction:
-        return _from_article(clean_text(page.html.decode(), source=page.name, url=page.url))
+    def cleaner(model: bool) -> Callable[[Page], Prediction]:
+        def run(page: Page) -> Prediction:
+            text = page.html.decode()
+            return _from_article(clean_text(text, source=page.name, url=page.url, model=model))
 
-    return [System("raw dump", raw, timed=False), System("presswash clean_text", cleaned)]
+        return run
+
+    systems = []
+    for style in styles:
+        if style not in DUMPS:
+            raise ValueError(f"unknown dump style {style!r}; known: {', '.join(DUMPS)}")
+        systems += [
+            System(f"{style}: raw dump", raw, timed=False, style=style),
+            System(f"{style}: rules only", cleaner(False), style=style),
+            System(f"{style}: rules + model", cleaner(True), style=style),
+        ]
+    return systems
+
+
+def held_out(
+    datasets: Sequence[Path], *, limit: int | None = None, cache: Path | None = None
+) -> str:
+    """The text classifier cross-validated on folds grouped by site: per dump style and page
+    type, raw dump, rules only, model only, rules + model and the oracle labels (needs
+    scikit-learn, the ``train`` extra)."""
+    import tempfile
+
+    from evaluation import train_text
+
+    docs = train_text.collect(datasets, cache, limit, train_text.STYLES)
+    with tempfile.TemporaryDirectory() as workdir:
+        scores = train_text.cross_validate(docs, train_text.SEED, Path(workdir))
+    return train_text.format_scores(scores)
 
 
 # ------------------------------------------------------------------------ report and CLI
@@ -293,7 +341,7 @@ def format_report(report: EvalReport) -> str:
     mode = "text dumps" if report.as_text else "HTML pages"
     lines = [f"{report.dataset} ({mode}); {report.skipped} pages without ground truth skipped"]
     header = (
-        f"{'system':30} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} "
+        f"{'system':34} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} "
         f"{'pages/s':>8} {'title':>6} {'author':>6} {'date':>6} {'reject':>6}"
     )
     for half in (*HALVES, "all"):
@@ -301,6 +349,11 @@ def format_report(report: EvalReport) -> str:
         for name in report.systems:
             tally = report.total(name) if half == "all" else report.tallies[name, half]
             lines.append(_row(name, tally))
+    for page_type in sorted({t for _, t in report.by_type}):
+        lines += ["", f"[page type: {page_type}]", header]
+        for name in report.systems:
+            if (name, page_type) in report.by_type:
+                lines.append(_row(name, report.by_type[name, page_type]))
     return "\n".join(lines)
 
 
@@ -308,7 +361,7 @@ def _row(name: str, tally: Tally) -> str:
     n = tally.pages or 1
     speed = f"{tally.pages / tally.seconds:8.1f}" if tally.seconds else f"{'-':>8}"
     return (
-        f"{name:30} {tally.pages:5d} {sum(tally.precision) / n:6.3f} "
+        f"{name:34} {tally.pages:5d} {sum(tally.precision) / n:6.3f} "
         f"{sum(tally.recall) / n:6.3f} {sum(tally.f1) / n:6.3f} {speed} "
         f"{tally.titles / n:6.3f} {tally.authors / n:6.3f} {tally.dates / n:6.3f} "
         f"{tally.rejected:6d}"

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from evaluation.wcxb import evaluate, format_report
+from evaluation.dumps import DUMPS
+from evaluation.wcxb import evaluate, format_report, held_out
 from flows import progress
 from flows.settings import load_settings
 
@@ -21,13 +22,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ablate", action="store_true", help="also run presswash without pre-pass / text rules"
     )
+    parser.add_argument(
+        "--dump",
+        action="append",
+        choices=list(DUMPS),
+        help="with --as-text: a dump style to score (repeatable; default every style)",
+    )
+    parser.add_argument("--cache", type=Path, default=None, help="directory to keep dumps in")
+    parser.add_argument(
+        "--held-out",
+        action="store_true",
+        help="with --as-text: refit the text classifier on folds grouped by site and print "
+        "its held-out scores (needs scikit-learn)",
+    )
+    parser.add_argument(
+        "--extra",
+        type=Path,
+        action="append",
+        default=[],
+        help="with --held-out: another WCXB-layout dataset to add to the folds",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the evaluation and print the report; 2 when the dataset directory is missing."""
-    if not (args.dataset_dir / "ground-truth").is_dir():
-        print(f"presswash eval: not a WCXB-layout dataset: {args.dataset_dir}", file=sys.stderr)
-        return 2
+    for dataset in (args.dataset_dir, *args.extra):
+        if not (dataset / "ground-truth").is_dir():
+            print(f"presswash eval: not a WCXB-layout dataset: {dataset}", file=sys.stderr)
+            return 2
+    if args.held_out:
+        datasets = [args.dataset_dir, *args.extra]
+        print(held_out(datasets, limit=args.limit, cache=args.cache))
+        return 0
     pages = len(sorted((args.dataset_dir / "ground-truth").glob("*.json"))[: args.limit])
     every = load_settings().progress_every
     with progress.tracking("presswash eval", "pages", every=every) as tracker:
@@ -37,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
             as_text=args.as_text,
             limit=args.limit,
             ablate=args.ablate,
+            dumps=args.dump,
+            cache=args.cache,
             on_page=tracker.advance,
         )
     print(format_report(report))

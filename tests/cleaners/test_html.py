@@ -573,9 +573,13 @@ def test_evaluate_scores_both_systems_on_both_halves(tmp_path):
 
 def test_evaluate_as_text_and_limit(tmp_path):
     write_dataset(tmp_path)
-    report = evaluate(tmp_path, as_text=True, limit=1)
-    assert report.systems == ["raw dump", "presswash clean_text"]
-    assert report.total("raw dump").pages == 1
+    report = evaluate(tmp_path, as_text=True, limit=1, dumps=["markdown"])
+    assert report.systems == [
+        "markdown: raw dump",
+        "markdown: rules only",
+        "markdown: rules + model",
+    ]
+    assert report.total("markdown: raw dump").pages == 1
 
 
 def test_short_list_items_closing_an_article_are_kept() -> None:
