@@ -157,7 +157,9 @@ def clean_batch(documents: Iterable[Document]) -> Cleaned:
         if article.paragraphs:
             done.append((doc, article))
         else:
-            out.rejects.append(Reject(doc.source, "no article text left after cleaning"))
+            out.rejects.append(
+                Reject(doc.source, f"no {article.page_type} text left after cleaning")
+            )
     signed = signatures_with_parts(
         [a.paragraphs for _, a in done], ARTICLE_POLICY.spec, PASSAGE_POLICY.spec, is_passage
     )

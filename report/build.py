@@ -41,8 +41,13 @@ from warehouse.report_queries import (
     runs_overview,
 )
 
+#: Reader comments: a colour of their own, as the ten of the palette go to the other kinds.
+COMMENT_COLOR = "#17becf"
 #: One colour per boilerplate kind, the same on every chart and page.
-KIND_COLORS = series_colors(REMOVED_KINDS + LIFTED_KINDS)
+KIND_COLORS = series_colors(
+    list(dict.fromkeys((*REMOVED_KINDS, "comment", *LIFTED_KINDS))),
+    fixed={"comment": COMMENT_COLOR},
+)
 NO_SITE = "(no site)"
 OTHER_SITES = "other sites"
 _SAFE_PAGE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}")
