@@ -26,6 +26,7 @@ from itertools import islice
 from .article import Article, Block, Hints, Removal
 from .blocks import make_block, split_blocks
 from .normalize import detection_key, normalize_document
+from .page_type import ARTICLE, classify_text
 from .rules import metadata
 from .rules.dates import dateline_rule, parse_date
 from .rules.patterns import (
@@ -66,7 +67,7 @@ TITLE_CHARS = 400
 def clean_text(text: str, source: str | None = None, url: str | None = None) -> Article:
     """Clean a scraped plain-text or markdown dump (see DESIGN.md for the contract)."""
     blocks = split_blocks(normalize_document(text))
-    return clean_blocks(blocks, source=source, url=url)
+    return clean_blocks(blocks, source=source, url=url, page_type=classify_text(blocks))
 
 
 def clean_blocks(
@@ -77,6 +78,7 @@ def clean_blocks(
     hints: Hints | None = None,
     removed: list[Removal] | None = None,
     structured: bool = False,
+    page_type: str = ARTICLE,
 ) -> Article:
     """Label every block and assemble the Article.
 
@@ -88,16 +90,25 @@ def clean_blocks(
     lines after the last paragraph are the article's own lists (pros and cons, sources), as
     the page's chrome was already taken out by its structure; and a "Related:" lead takes
     only itself, not the list items after it.
+
+    A ``page_type`` other than ``article`` skips the article rules (header, lists, footer):
+    such a page is not one run of prose, and its posts, items or description would be taken
+    for chrome. Only the patterns that mean chrome on any page run (:data:`_PAGE_PATTERNS`).
     """
     hints = hints or Hints()
-    _label_patterns(blocks)
-    _label_lists(blocks, structured)
-    _label_trailing_listing(blocks)
-    first, last = _prose_span(blocks)
-    _label_header(blocks, first, hints, url, structured)
-    _label_footer(blocks, last, structured)
-    _label_body(blocks, first, last, structured)
-    return _assemble(blocks, source=source, url=url, hints=hints, removed=list(removed or []))
+    if page_type == ARTICLE:
+        _label_patterns(blocks)
+        _label_lists(blocks, structured)
+        _label_trailing_listing(blocks)
+        first, last = _prose_span(blocks)
+        _label_header(blocks, first, hints, url, structured)
+        _label_footer(blocks, last, structured)
+        _label_body(blocks, first, last, structured)
+    else:
+        _label_patterns(blocks, _PAGE_PATTERNS)
+    article = _assemble(blocks, source=source, url=url, hints=hints, removed=list(removed or []))
+    article.page_type = page_type
+    return article
 
 
 __all__ = ["clean_blocks", "clean_text", "make_block"]
@@ -137,11 +148,17 @@ _PATTERNS: tuple[tuple[str, Callable[[Block], str | None]], ...] = (
 )
 
 
-def _label_patterns(blocks: list[Block]) -> None:
+#: The patterns that mean chrome on a page of any type: markdown images, copyright lines.
+_PAGE_PATTERNS = tuple(p for p in _PATTERNS if p[0] in ("caption", "legal"))
+
+
+def _label_patterns(
+    blocks: list[Block], patterns: tuple[tuple[str, Callable[[Block], str | None]], ...] = _PATTERNS
+) -> None:
     for block in blocks:
         if block.label != BODY:
             continue
-        for kind, test in _PATTERNS:
+        for kind, test in patterns:
             if rule := test(block):
                 _set(block, kind, rule)
                 break
