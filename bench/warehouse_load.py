@@ -48,6 +48,7 @@ def make_batches(n_articles: int, batch_size: int) -> list[Batch]:
                     "body": "\n\n".join(texts),
                     "word_count": sum(len(t.split()) for t in texts),
                     "input_format": "text",
+                    "page_type": "article",
                 }
             )
             batch.passages.extend(

@@ -60,6 +60,9 @@ class Article:
     headings: list[int] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
     encoding: str | None = None
+    #: What kind of page it is (``cleaners.page_type.PAGE_TYPES``); the article rules ran
+    #: only when it is ``article``.
+    page_type: str = "article"
 
     @property
     def text(self) -> str:

@@ -29,6 +29,7 @@ from .blocks import make_block, split_blocks
 from .front_matter import lift_header
 from .kinds import Kind
 from .normalize import detection_key, normalize_document
+from .page_type import ARTICLE, classify_text
 from .rules import metadata, registry
 from .rules.captions import INLINE_MARKDOWN_IMAGE, strip_inline_images
 from .rules.credits import credit_names
@@ -82,13 +83,15 @@ def clean_text(
     line classifier (``text_model``) have the last word on each block after the rules.
     """
     header = lift_header(normalize_document(text))
+    blocks = split_blocks(header.body)
     return clean_blocks(
-        split_blocks(header.body),
+        blocks,
         source=source,
         url=url or header.url,
         hints=header.hints,
         removed=header.removed,
         relabel=text_model.relabel if model else None,
+        page_type=classify_text(blocks),
     )
 
 
@@ -101,6 +104,7 @@ def clean_blocks(
     removed: list[Removal] | None = None,
     structured: bool = False,
     relabel: Callable[[list[Block]], None] | None = None,
+    page_type: str = ARTICLE,
 ) -> Article:
     """Label every block and assemble the Article.
 
@@ -112,18 +116,28 @@ def clean_blocks(
     lines after the last paragraph are the article's own lists (pros and cons, sources), as
     the page's chrome was already taken out by its structure; and a "Related:" lead takes
     only itself, not the list items after it. ``relabel`` revises the labels before assembly.
+
+    A ``page_type`` other than ``article`` skips the article rules (header, lists, footer):
+    such a page is not one run of prose, and its posts, items or description would be taken
+    for chrome. Only the rules of kinds that mean chrome on any page run
+    (:data:`_PAGE_KINDS`).
     """
     hints = hints or Hints()
-    _label_patterns(blocks)
-    _label_lists(blocks, structured)
-    _label_trailing_listing(blocks)
-    first, last = _prose_span(blocks)
-    _label_header(blocks, first, hints, url, structured)
-    _label_footer(blocks, last, structured)
-    _label_body(blocks, first, last, structured)
+    if page_type == ARTICLE:
+        _label_patterns(blocks)
+        _label_lists(blocks, structured)
+        _label_trailing_listing(blocks)
+        first, last = _prose_span(blocks)
+        _label_header(blocks, first, hints, url, structured)
+        _label_footer(blocks, last, structured)
+        _label_body(blocks, first, last, structured)
+    else:
+        _label_patterns(blocks, _PAGE_KINDS)
     if relabel is not None:
         relabel(blocks)
-    return _assemble(blocks, source=source, url=url, hints=hints, removed=list(removed or []))
+    article = _assemble(blocks, source=source, url=url, hints=hints, removed=list(removed or []))
+    article.page_type = page_type
+    return article
 
 
 __all__ = ["clean_blocks", "clean_text", "make_block"]
@@ -154,9 +168,19 @@ def _words(block: Block) -> int:
 # ------------------------------------------------------------------------- pass 1: patterns
 
 
-def _label_patterns(blocks: list[Block]) -> None:
-    """Every registered block rule, in priority order, on each block not labelled yet."""
-    tests = [(rule, rule.test) for rule in registry.rules(Stage.BLOCK)]
+#: The kinds whose block rules mean chrome on a page of any type: captions (markdown
+#: images) and legal lines.
+_PAGE_KINDS = (Kind.CAPTION, Kind.LEGAL)
+
+
+def _label_patterns(blocks: list[Block], kinds: tuple[Kind, ...] | None = None) -> None:
+    """Every registered block rule (of ``kinds``, when given), in priority order, on each
+    block not labelled yet."""
+    tests = [
+        (rule, rule.test)
+        for rule in registry.rules(Stage.BLOCK)
+        if kinds is None or rule.kind in kinds
+    ]
     for block in blocks:
         if block.label != BODY:
             continue

@@ -222,6 +222,7 @@ def _add_rows(
             "encoding": doc.encoding,
             "input_format": doc.format,
             "fetched_at": doc.fetched_at,
+            "page_type": article.page_type,
         }
     )
     batch.passages.extend(

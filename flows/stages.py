@@ -193,7 +193,7 @@ def clean_batch(documents: Iterable[Document]) -> Cleaned:
         if article.paragraphs:
             done.append((doc, article))
         else:
-            reason = "no article text left after cleaning"
+            reason = f"no {article.page_type} text left after cleaning"
             out.rejects.append(Reject(doc.source, reason, doc.position))
     signed = signatures_with_parts(
         [a.paragraphs for _, a in done], ARTICLE_POLICY.spec, PASSAGE_POLICY.spec, is_passage

@@ -24,7 +24,7 @@ import duckdb
 import jinja2
 
 import warehouse
-from cleaners.kinds import LIFTED, REMOVED
+from cleaners.kinds import LIFTED, REMOVED, Kind
 from cleaners.rules import registry
 from report.charts import (
     OTHER_COLOR,
@@ -44,8 +44,10 @@ from warehouse.report_queries import (
     runs_overview,
 )
 
+#: Reader comments: a colour of their own, as the ten of the palette go to the other kinds.
+COMMENT_COLOR = "#17becf"
 #: One colour per boilerplate kind, the same on every chart and page.
-KIND_COLORS = series_colors(REMOVED + LIFTED)
+KIND_COLORS = series_colors(REMOVED + LIFTED, fixed={Kind.COMMENT: COMMENT_COLOR})
 NO_SITE = "(no site)"
 OTHER_SITES = "other sites"
 _SAFE_PAGE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}")

@@ -35,6 +35,7 @@ ARTICLE_COLUMNS = pa.schema(
         ("encoding", pa.string()),
         ("input_format", pa.string()),
         ("fetched_at", pa.timestamp("us")),
+        ("page_type", pa.string()),
     ]
 )
 PASSAGE_COLUMNS = pa.schema(
@@ -89,7 +90,7 @@ INBOX_FILE_COLUMNS = pa.schema(
 )
 
 _REQUIRED = {
-    "articles": ("article_id", "source", "body", "word_count"),
+    "articles": ("article_id", "source", "body", "word_count", "page_type"),
     "passages": ("article_id", "position", "text"),
     "removals": ("article_id", "position", "kind", "rule", "text"),
     "rejects": ("source", "reason"),

@@ -23,6 +23,8 @@ class WarehouseStats:
     runs: int
     removals_by_kind: dict[str, int]
     removals_by_site: dict[str | None, dict[str, int]]
+    #: Landed rows per page type (every version of every source), most first.
+    pages_by_type: dict[str, int] = field(default_factory=dict)
 
     def totals(self) -> list[tuple[str, int]]:
         """The counts as (label, number) rows, in display order."""
@@ -77,6 +79,11 @@ def stats(con: duckdb.DuckDBPyConnection) -> WarehouseStats:
     ).fetchall():
         by_site.setdefault(site, {})[kind] = int(n)
         by_kind[kind] = by_kind.get(kind, 0) + int(n)
+    by_type = dict(
+        con.execute(
+            "SELECT page_type, count(*) FROM articles GROUP BY ALL ORDER BY count(*) DESC, 1"
+        ).fetchall()
+    )
     return WarehouseStats(
         articles=articles,
         sources=sources,
@@ -88,6 +95,7 @@ def stats(con: duckdb.DuckDBPyConnection) -> WarehouseStats:
         runs=runs,
         removals_by_kind=dict(sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0]))),
         removals_by_site=by_site,
+        pages_by_type=by_type,
     )
 
 

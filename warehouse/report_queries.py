@@ -110,7 +110,7 @@ def removals_per_run(
 
 def article_list(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """One row per article for the report's index, by site then title: id, title, site,
-    published, words, removal count, and whether it duplicates another article."""
+    published, words, page type, removal count, and whether it duplicates another article."""
     return _dicts(con.execute(_ARTICLE_LIST))
 
 
@@ -120,7 +120,7 @@ def rule_counts(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 _ARTICLE_LIST = """
-SELECT a.article_id, a.title, a.source, a.site, a.published, a.word_count,
+SELECT a.article_id, a.title, a.source, a.site, a.published, a.word_count, a.page_type,
        count(r.article_id) AS removals, a.duplicate_of
 FROM articles AS a LEFT JOIN removals AS r USING (article_id)
 GROUP BY ALL

@@ -54,6 +54,7 @@ from cleaners.html.prepass import (
     shield_prose,
 )
 from cleaners.normalize import detection_key, fold_ws, normalize_document
+from cleaners.page_type import ARTICLE, classify_html
 from cleaners.rules.dates import dateline_rule, header_date, is_prose, parse_date
 from cleaners.rules.metadata import site_name
 from cleaners.text import clean_blocks, make_block
@@ -112,7 +113,12 @@ def clean_html(html: str | bytes, url: str | None = None, source: str | None = N
     if isinstance(html, bytes):
         decoded = decode(html, source=name, html=True)
         html, encoding = decoded.text, decoded.encoding
-    page = extract_page(parse_html(html, source=name), url)
+    tree = parse_html(html, source=name)
+    # A page that is not an article keeps what the extractor finds, comments (a forum's
+    # posts) included: the pre-pass and the article rules would take its content for chrome.
+    page_type = classify_html(tree, url)
+    is_article = page_type == ARTICLE
+    page = extract_page(tree, url, prepass=is_article, whole=not is_article)
     article = clean_blocks(
         page.blocks,
         source=source,
@@ -120,6 +126,7 @@ def clean_html(html: str | bytes, url: str | None = None, source: str | None = N
         hints=page.hints,
         removed=page.removed,
         structured=True,
+        page_type=page_type,
     )
     prepass = len(page.removed)
     article.removed[:prepass] = placed(
@@ -146,10 +153,11 @@ class ExtractedPage:
 
 
 def extract_page(
-    tree: HtmlElement, url: str | None = None, *, prepass: bool = True
+    tree: HtmlElement, url: str | None = None, *, prepass: bool = True, whole: bool = False
 ) -> ExtractedPage:
     """Steps 1-4 on a parsed page (``tree`` is changed). ``prepass=False`` skips the pre-pass
-    and the hints of step 3, to measure what they add."""
+    and the hints of step 3; ``whole`` extracts for a page that is not an article (see
+    :func:`extract_blocks`)."""
     found: list[Finding] = []
     if prepass:
         reveal_collapsed(tree)
@@ -173,7 +181,7 @@ def extract_page(
     if prepass:
         shield_prose(tree)
         mark_article_body(tree)
-    return ExtractedPage(extract_blocks(tree, url), hints, removed, page_text, removed_at)
+    return ExtractedPage(extract_blocks(tree, url, whole), hints, removed, page_text, removed_at)
 
 
 def parse_html(html: str, *, source: str = "<html>") -> HtmlElement:
@@ -310,14 +318,16 @@ def _iso_date(value: str | None) -> dt.date | None:
         return None
 
 
-def extract_blocks(tree: HtmlElement, url: str | None = None) -> list[Block]:
+def extract_blocks(tree: HtmlElement, url: str | None = None, whole: bool = False) -> list[Block]:
     """The main text of the page as blocks, from trafilatura's structured output.
 
     Only its tree is read: the ``xml`` format leaves out the plain-text rendering of it that
-    the default ``python`` format adds.
+    the default ``python`` format adds. ``whole`` is for a page that is not an article: its
+    comment sections are kept (a forum's posts) and trafilatura favours recall, as short
+    posts and items fall under its length thresholds for article paragraphs.
     """
     document = trafilatura.bare_extraction(
-        tree, url=url, include_comments=False, output_format="xml"
+        tree, url=url, include_comments=whole, favor_recall=whole, output_format="xml"
     )
     if document is None or document.body is None:
         return []

@@ -35,6 +35,12 @@ def run(args: argparse.Namespace) -> int:
     for name, n in totals:
         print(f"  {name:<{width}}{n:>8}")
 
+    print("\npages by type")
+    if not counts.pages_by_type:
+        print("  none")
+    else:
+        print_table(["page type", "pages"], list(counts.pages_by_type.items()), sys.stdout)
+
     print("\nremovals by kind")
     if not counts.removals_by_kind:
         print("  none")

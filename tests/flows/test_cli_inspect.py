@@ -71,6 +71,7 @@ def _batch(ids: list[str], run_id: str) -> Batch:
                 "authors": a["authors"],
                 "body": "\n\n".join(a["paragraphs"]),
                 "word_count": sum(len(p.split()) for p in a["paragraphs"]),
+                "page_type": "article",
             }
         )
         batch.passages.extend(

@@ -20,7 +20,13 @@ def db(tmp_path: Path) -> Path:
     with open_warehouse(path) as con:
         batch = Batch(run_id="r1")
         batch.articles.append(
-            {"article_id": "a1", "source": "s.txt", "body": "One story.", "word_count": 2}
+            {
+                "article_id": "a1",
+                "source": "s.txt",
+                "body": "One story.",
+                "word_count": 2,
+                "page_type": "article",
+            }
         )
         batch.passages.append({"article_id": "a1", "position": 0, "text": "One story."})
         batch.rejects.append({"source": "bad.txt", "reason": "binary", "position": None})

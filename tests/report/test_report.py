@@ -83,6 +83,7 @@ def _rows(source: str, text: str, article_id: str) -> tuple[dict, list[dict], li
         "authors": article.authors,
         "body": article.text,
         "word_count": article.word_count,
+        "page_type": article.page_type,
     }
     passages = [
         {"article_id": article_id, "position": i, "text": p}
