@@ -43,7 +43,8 @@ class Model:
             x = np.maximum(x @ w + b, 0.0)
         logits = x @ self.weights[-1] + self.biases[-1]
         if logits.shape[1] == 1:  # binary: one logit for the second class
-            p = 1.0 / (1.0 + np.exp(-logits[:, 0]))
+            # float32 exp overflows past |88|; the probability is 0 or 1 there anyway
+            p = 1.0 / (1.0 + np.exp(-np.clip(logits[:, 0], -80.0, 80.0)))
             return np.stack([1.0 - p, p], axis=1)
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)
