@@ -21,6 +21,7 @@ from pathlib import Path
 import trafilatura
 import yaml
 from bs4 import BeautifulSoup, Comment, Tag
+from markdownify import markdownify
 
 #: Elements whose text a browser does not show.
 _INVISIBLE = ("script", "style", "noscript", "template", "head", "svg", "iframe", "object")
@@ -147,8 +148,6 @@ def lynx_dump(html: str | bytes) -> str:
 
 def page_markdown_dump(html: str | bytes) -> str:
     """The whole page, navigation and footer included, converted to markdown."""
-    from markdownify import markdownify
-
     soup = _soup(html)
     return _lines(markdownify(str(soup.body or soup), heading_style="ATX"))
 

@@ -11,8 +11,6 @@ from cleaners import clean_text
 from cleaners.front_matter import lift_header
 from evaluation.dumps import DUMPS, cached_dump, dump
 
-pytest.importorskip("markdownify")
-
 ARTICLE = (Path(__file__).parents[1] / "data" / "html" / "article.html").read_bytes()
 
 #: A page in Portuguese with a form and a hidden block, laid out with divs and tables only.

@@ -14,7 +14,6 @@ from cleaners.text_model import FEATURES, read_classifier, relabel
 from evaluation.train_text import align, choose_threshold, cross_validate, format_scores, train
 
 pytest.importorskip("sklearn")
-pytest.importorskip("markdownify")
 
 DATA = Path(__file__).parents[1] / "data" / "html"
 TRUTH = (
