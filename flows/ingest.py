@@ -44,7 +44,7 @@ SETTLE_SECONDS = 5.0
 
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_inputs(paths: list[str], writer: warehouse.Writer, inbox: bool) -> Discovery:
-    found = discover(paths)
+    found = discover(paths, empty_ok=inbox)
     if inbox:
         found.files = _new_inbox_files(found.files, writer, time.time() - SETTLE_SECONDS)
     return found

@@ -125,14 +125,15 @@ def kind_of(path: Path) -> Kind | None:
     return None
 
 
-def discover(paths: list[str]) -> Discovery:
+def discover(paths: list[str], *, empty_ok: bool = False) -> Discovery:
     """Expand ``paths`` into files to read, in a deterministic order.
 
     Files named explicitly are kept whatever their name. Directories are walked
     recursively in sorted order, keeping ingestible files and skipping hidden
     entries; a symlinked directory is entered once (loops end there). A file
     reached twice is listed once. A path that cannot be stat'ed, or a directory
-    with nothing to ingest, becomes a reject.
+    with nothing to ingest, becomes a reject; with ``empty_ok`` (an inbox, empty between
+    deliveries) an empty directory is no input at all.
     """
     found = Discovery()
     seen_files: set[tuple[int, int] | str] = set()
@@ -147,7 +148,7 @@ def discover(paths: list[str]) -> Discovery:
             _add(found.files, path, seen_files)
             continue
         listed = _walk(path, found.rejects)
-        if not listed:
+        if not listed and not empty_ok:
             found.rejects.append(Reject(source_name(raw), "no ingestible files"))
         for file in listed:
             _add(found.files, file, seen_files)

@@ -5,7 +5,8 @@ remembers them by path, size and modification time), so every file lands exactly
 runs and restarts, and a run with nothing new finishes in moments. Each run logs one line
 (inputs, landed, duplicates, rejected), and one line per reject. The schedule is a cron
 expression or an interval, from the settings (``[tool.presswash]``, ``presswash.toml``,
-``PRESSWASH_CRON`` / ``PRESSWASH_INTERVAL``) or the options below. Stop it with Ctrl-C.
+``PRESSWASH_CRON`` / ``PRESSWASH_INTERVAL``) or the options below. Stop it with Ctrl-C
+(SIGINT) or SIGTERM.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 import contextlib
 import dataclasses
 import os
+import signal
 from pathlib import Path
 
 from flows.prefect_server import local_server
@@ -54,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
     inbox = Path(settings.inbox)
     inbox.mkdir(parents=True, exist_ok=True)
     schedule = {"cron": settings.cron} if settings.cron else {"interval": settings.interval}
+    # A shell starts a background job (`presswash serve &` in a script) with SIGINT ignored,
+    # and Python keeps it so: the service would then outlive the Ctrl-C meant to stop it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     print(
         f"serving {DEPLOYMENT}: {inbox} -> {settings.db}, "
         + (f"cron {settings.cron!r}" if settings.cron else f"every {settings.interval:g} s")
@@ -79,4 +84,5 @@ def run(args: argparse.Namespace) -> int:
             ),
             **schedule,
         )
+    print(f"stopped serving {DEPLOYMENT}")
     return 0

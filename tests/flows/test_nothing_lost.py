@@ -111,6 +111,8 @@ def test_an_inbox_file_still_being_written_is_left_for_a_later_run(
 ) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
+    empty = ingest([str(inbox)], str(db), inbox=True)
+    assert (empty.inputs, empty.rejected) == (0, 0)  # nothing delivered yet: not a reject
     shutil.copy(SEED, inbox / "fresh.txt")  # just written: modified now
     first = ingest([str(inbox)], str(db), inbox=True)
     assert (first.inputs, first.landed) == (0, 0)

@@ -63,6 +63,8 @@ def test_serve_lands_each_inbox_file_exactly_once(tmp_path: Path) -> None:
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        # As a shell starts a background job (`presswash serve &`): Ctrl-C must still stop it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         _wait_for(db, "SELECT count(*) FROM inbox_files", [(2,)], server)
@@ -74,9 +76,11 @@ def test_serve_lands_each_inbox_file_exactly_once(tmp_path: Path) -> None:
     finally:
         os.killpg(server.pid, signal.SIGINT)
         try:
-            server.wait(timeout=30)
+            stopped = server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+            stopped = None
+    assert stopped == 0, "Ctrl-C did not stop presswash serve within 30 s"
     per_source = _read(db, "SELECT source, count(*) FROM articles GROUP BY source ORDER BY 1")
     assert per_source == [(str(inbox / SEEDS[0].name), 1), (str(inbox / SEEDS[1].name), 1)]
     assert _read(db, "SELECT sum(landed), sum(duplicates) FROM runs WHERE status = 'ok'") == [
@@ -90,6 +94,7 @@ def test_serve_lands_each_inbox_file_exactly_once(tmp_path: Path) -> None:
     rejects = [line for line in lines if line.startswith("rejected: ")]
     assert len(rejects) == 1 and rejects[0].startswith(f"rejected: {inbox / 'empty.txt'}: ")
     assert not any("Traceback" in line for line in lines)
+    assert lines[-1] == "stopped serving presswash-inbox"
 
 
 def _wait_for_more_runs(db: Path, count: int, server: subprocess.Popen) -> None:

@@ -102,6 +102,9 @@ def test_directory_with_nothing_to_ingest_is_one_reject(
     found = discover([str(folder)])
     assert found.files == []
     assert found.rejects == [Reject(str(folder), "no ingestible files")]
+    # An inbox is empty between deliveries: that is no input, not a reject.
+    between = discover([str(folder)], empty_ok=True)
+    assert (between.files, between.rejects) == ([], [])
 
 
 def test_symlink_loops_end_and_each_file_is_listed_once(tmp_path: Path) -> None:
