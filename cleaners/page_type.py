@@ -23,7 +23,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -110,14 +110,22 @@ _MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
 _MD_LIST = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s")
 _MD_HEADING = re.compile(r"^#{1,6}\s")
 _BARE_URL = re.compile(r"https?://\S+")
-#: Class and id tokens of common markup conventions (CMS templates, forum and shop software).
-_CLASS_TOKENS = {
-    "comment": re.compile(r"comment|reply|respon"),
-    "post": re.compile(r"\b(?:post|thread|topic|message|forum)s?\b"),
-    "shop": re.compile(r"product|price|cart|basket|checkout|sku|variant|quantity"),
-    "docs": re.compile(r"\b(?:docs?|documentation|api|toc|highlight|sidebar-docs)\b"),
-    "card": re.compile(r"card|teaser|tile|grid|item"),
+#: Class and id tokens of common markup conventions (CMS templates, forum and shop software):
+#: substrings anywhere in a class or id ...
+_CLASS_PARTS = {
+    "comment": ("comment", "reply", "respon"),
+    "shop": ("product", "price", "cart", "basket", "checkout", "sku", "variant", "quantity"),
+    "card": ("card", "teaser", "tile", "grid", "item"),
 }
+#: ... and whole words of one (a run of word characters).
+_CLASS_WORDS = {
+    "post": frozenset(
+        w + s for w in ("post", "thread", "topic", "message", "forum") for s in ("", "s")
+    ),
+    "docs": frozenset({"doc", "docs", "documentation", "api", "toc", "highlight"}),
+}
+_CLASS_TOKENS = (*_CLASS_PARTS, *_CLASS_WORDS)
+_WORD = re.compile(r"\w+")
 #: Words in a block from which it counts as prose.
 PROSE_WORDS = 25
 _NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "svg", "head", "title"})
@@ -127,7 +135,7 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 def word_count(text: str) -> int:
     """Words in ``text``; a character of a script written without spaces counts half."""
     words = len(text.split())
-    if text and max(text) >= "\u3040":  # a script written without spaces may be in it
+    if not text.isascii() and max(text) >= "\u3040":  # a script without spaces may be in it
         words += len(_UNSPACED.findall(text, 0, 4000)) // 2
     return words
 
@@ -251,9 +259,7 @@ def html_blocks(tree: HtmlElement) -> list[tuple[str, str, bool, bool]]:
     out: list[tuple[str, str, bool, bool]] = []
     if body is None:
         return out
-    for element in body.iter(*_BLOCK_TAGS):
-        if next(element.iterdescendants(*_BLOCK_TAGS), None) is not None:
-            continue
+    for element in _innermost(list(body.iter(*_BLOCK_TAGS))):
         text = " ".join(element.text_content().split())
         if not text:
             continue
@@ -261,6 +267,21 @@ def html_blocks(tree: HtmlElement) -> list[tuple[str, str, bool, bool]]:
         in_list = element.tag == "li" or next(element.iterancestors("li"), None) is not None
         out.append((element.tag, text, in_list, linked >= 0.6 * len(text)))
     return out
+
+
+def _innermost(elements: list[HtmlElement]) -> Iterator[HtmlElement]:
+    """The elements of ``elements`` (in document order) that hold none of the others.
+
+    In document order an element's descendants come right after it, so it holds another
+    exactly when it is an ancestor of the next one: a walk up from that one, instead of a
+    search of its whole subtree.
+    """
+    for element, following in zip(elements, [*elements[1:], None], strict=True):
+        parent = following.getparent() if following is not None else None
+        while parent is not None and parent is not element:
+            parent = parent.getparent()
+        if parent is None:
+            yield element
 
 
 _BLOCK_TAGS = frozenset(
@@ -339,9 +360,11 @@ def html_features(tree: HtmlElement, url: str | None = None) -> dict[str, float]
     largest, groups = _repeats(body) if body is not None else (0, 0)
     features["repeat_largest"] = _log(largest)
     features["repeat_groups"] = _log(groups)
-    # One string of every class and id, each on its own line: one regex pass per token.
+    # One string of every class and id, each on its own line.
     names = "\n".join(tree.xpath("//body//@class|//body//@id")).lower()
-    tokens = {name: len(pattern.findall(names)) for name, pattern in _CLASS_TOKENS.items()}
+    tokens = {name: sum(map(names.count, parts)) for name, parts in _CLASS_PARTS.items()}
+    whole = Counter(_WORD.findall(names))
+    tokens |= {name: sum(whole[w] for w in wanted) for name, wanted in _CLASS_WORDS.items()}
     elements = int(_COUNT_ELEMENTS(body)) if body is not None else 1
     for name in _CLASS_TOKENS:
         features[f"class_{name}"] = _log(tokens[name])
