@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from evaluation.dumps import DUMPS
-from evaluation.wcxb import evaluate, format_report, held_out
+from evaluation import DUMP_STYLES
 from flows import progress
 from flows.settings import load_settings
 
@@ -25,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dump",
         action="append",
-        choices=list(DUMPS),
+        choices=DUMP_STYLES,
         help="with --as-text: a dump style to score (repeatable; default every style)",
     )
     parser.add_argument("--cache", type=Path, default=None, help="directory to keep dumps in")
@@ -46,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the evaluation and print the report; 2 when the dataset directory is missing."""
+    # Imported here, not above: every command's parser is built from this module.
+    from evaluation.wcxb import evaluate, format_report, held_out
+
     for dataset in (args.dataset_dir, *args.extra):
         if not (dataset / "ground-truth").is_dir():
             print(f"presswash eval: not a WCXB-layout dataset: {dataset}", file=sys.stderr)

@@ -9,6 +9,7 @@ import pytest
 
 from cleaners import clean_text
 from cleaners.front_matter import lift_header
+from evaluation import DUMP_STYLES
 from evaluation.dumps import DUMPS, cached_dump, dump
 
 ARTICLE = (Path(__file__).parents[1] / "data" / "html" / "article.html").read_bytes()
@@ -84,3 +85,7 @@ def test_cached_dump_is_written_once_and_read_back(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == first
     path.write_text("edited", encoding="utf-8")
     assert cached_dump("visible", OTHER_LAYOUT, None, tmp_path, "page") == "edited"
+
+
+def test_the_cli_lists_every_dump_style() -> None:
+    assert tuple(DUMPS) == DUMP_STYLES
