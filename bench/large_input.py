@@ -1,7 +1,7 @@
 """Peak memory of ``presswash run`` on one large container: a JSONL file and a WARC file.
 
     .venv/bin/python bench/large_input.py [--jsonl-mb 500] [--warc-records 50000]
-        [--runner threads|processes] [--keep DIR]
+        [--runner auto|threads|processes] [--keep DIR]
 
 Writes, in a temporary directory (or ``--keep DIR``):
 
@@ -250,7 +250,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jsonl-mb", type=int, default=500)
     parser.add_argument("--warc-records", type=int, default=50_000)
-    parser.add_argument("--runner", choices=("threads", "processes"), default="threads")
+    parser.add_argument(
+        "--runner",
+        choices=("auto", "threads", "processes"),
+        help="default: the task_runner setting, as a user gets it",
+    )
     parser.add_argument("--keep", type=Path, help="write the inputs here and keep them")
     args = parser.parse_args()
 
@@ -258,12 +262,13 @@ def main() -> None:
         where = args.keep or Path(tmp)
         where.mkdir(parents=True, exist_ok=True)
         env = os.environ | {
-            "PRESSWASH_TASK_RUNNER": args.runner,
             "PREFECT_HOME": str(Path(tmp) / "prefect"),
             # On a shared machine the temporary server can take longer than Prefect's 20 s.
             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
         }
-        print(f"runner: {args.runner}; {os.cpu_count()} cores")
+        if args.runner:
+            env["PRESSWASH_TASK_RUNNER"] = args.runner
+        print(f"runner: {args.runner or 'the default'}; {os.cpu_count()} cores")
         if args.jsonl_mb:
             jsonl = where / "big.jsonl"
             records = write_jsonl(jsonl, args.jsonl_mb * MB)

@@ -156,8 +156,9 @@ def _cleaned_batches(
     is not worth starting for (:func:`runners.submits`) cleans each batch in the flow
     process instead.
     """
-    chunks = _chunks(items(list(files)), runners.batch_size(settings, len(files)))
-    if not runners.submits(settings, len(files)):
+    documents = runners.estimated_documents(files)
+    chunks = _chunks(items(list(files)), runners.batch_size(settings, documents))
+    if not runners.submits(settings, documents):
         for chunk in chunks:
             yield stages.unpack(clean(chunk))
         return

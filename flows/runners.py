@@ -2,8 +2,9 @@
 
 Cleaning and signatures are CPU-bound Python, so threads overlap only the I/O. ``auto`` (the
 default) is the process pool, whose workers start on the first batch submitted to it; a run of
-fewer than :data:`POOL_MIN_INPUTS` files cleans its batches in the flow process instead and so
-never starts a pool (:func:`submits`). ``processes``
+fewer than :data:`POOL_MIN_INPUTS` documents (counted by files and by size,
+:func:`estimated_documents`) cleans its batches in the flow process instead and so never
+starts a pool (:func:`submits`). ``processes``
 runs tasks in a pool of ``workers`` worker processes (Prefect's ``ProcessPoolTaskRunner``):
 every core of one machine. Prefect starts them with ``spawn``, so each worker imports Prefect,
 DuckDB and the cleaners again: measured here, 2.3 CPU s per worker and per run. On Linux they
@@ -29,6 +30,7 @@ import sys
 import types
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from typing import Any, Self
 from unittest import mock
 
@@ -45,10 +47,16 @@ RUNNERS = ("auto", "threads", "processes", "dask")
 START_METHODS = ("forkserver", "spawn")
 #: Imported once by the fork server, before it forks any worker (see its docstring).
 PRELOAD = ["flows.worker_preload"]
-#: Fewest input files for which ``auto`` submits batches to its process pool. Below it, the
-#: pool's start (a fork server, its preloaded imports, a worker per core) costs more than the
-#: second core gives back.
+#: Fewest input documents for which ``auto`` submits batches to its process pool. Below it,
+#: the pool's start (a fork server, its preloaded imports, a worker per core) costs more than
+#: the second core gives back.
 POOL_MIN_INPUTS = 400
+#: Bytes of input counted as one document when a run is sized (:func:`estimated_documents`):
+#: a text dump is a few kB; a JSONL or WARC file holds thousands of documents; an HTML page of
+#: 100 kB costs about as much CPU as 20 text dumps, as cleaning costs about the same per byte.
+DOCUMENT_BYTES = 5_000
+#: How many times its size on disk a gzipped input is counted.
+GZIP_RATIO = 4
 #: Batch sizes ``batch_size = 0`` chooses between (see :func:`batch_size`).
 BATCH_RANGE = (50, 1000)
 #: Batches per worker that ``batch_size = 0`` aims at, so that the workers stay busy while the
@@ -56,17 +64,34 @@ BATCH_RANGE = (50, 1000)
 BATCHES_PER_WORKER = 4
 
 
+def estimated_documents(files: Iterable[Path]) -> int:
+    """About how many documents of work ``files`` hold: one per file, or one per
+    :data:`DOCUMENT_BYTES` of their size when that is more (a container, HTML pages), so that
+    a single 500 MB JSONL file gets the pool and batches of its size."""
+    count = size = 0
+    for path in files:
+        count += 1
+        try:
+            on_disk = path.stat().st_size
+        except OSError:
+            continue  # the read step rejects it with the OS's reason
+        size += on_disk * (GZIP_RATIO if path.name.lower().endswith(".gz") else 1)
+    return max(count, size // DOCUMENT_BYTES)
+
+
 def submits(settings: Settings, inputs: int) -> bool:
-    """Whether a run of ``inputs`` files submits its batches to the task runner; if not, it
-    cleans them in the flow process, one after the other."""
+    """Whether a run of about ``inputs`` documents (:func:`estimated_documents`) submits its
+    batches to the task runner; if not, it cleans them in the flow process, one after the
+    other."""
     return settings.task_runner != "auto" or inputs >= POOL_MIN_INPUTS
 
 
 def batch_size(settings: Settings, inputs: int) -> int:
-    """Files per batch: the ``batch_size`` setting, or when it is 0, enough batches for
-    :data:`BATCHES_PER_WORKER` per worker within :data:`BATCH_RANGE`. Each task run costs
-    Prefect tenths of a second of its own, so batches are as large as keeps the workers fed;
-    the upper bound caps what a batch in flight holds in memory."""
+    """Documents per batch, for a run of about ``inputs``: the ``batch_size`` setting, or
+    when it is 0, enough batches for :data:`BATCHES_PER_WORKER` per worker within
+    :data:`BATCH_RANGE`. Each task run costs Prefect tenths of a second of its own, so
+    batches are as large as keeps the workers fed; the upper bound caps what a batch in
+    flight holds in memory."""
     if settings.batch_size > 0:
         return settings.batch_size
     low, high = BATCH_RANGE

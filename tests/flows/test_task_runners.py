@@ -20,6 +20,7 @@ from flows.runners import (
     POOL_MIN_INPUTS,
     StartMethodProcessPoolTaskRunner,
     batch_size,
+    estimated_documents,
     start_method,
     submits,
     task_runner,
@@ -110,6 +111,25 @@ def test_auto_cleans_a_few_files_in_the_flow_and_a_named_runner_always_submits(
     assert not submits(auto, POOL_MIN_INPUTS - 1)
     assert submits(auto, POOL_MIN_INPUTS)
     assert submits(Settings(task_runner=runner), 1)
+
+
+def test_a_run_is_sized_by_its_files_and_by_their_bytes(tmp_path: Path) -> None:
+    auto = Settings(task_runner="auto")
+    dumps = [tmp_path / f"{n}.txt" for n in range(20)]
+    for path in dumps:
+        path.write_text("A short dump of a story. " * 100)  # 2.5 kB, under one document
+    assert estimated_documents(dumps) == 20
+    assert not submits(auto, estimated_documents(dumps))
+    # One container of many records is many documents: the pool, and batches of its size.
+    container = tmp_path / "records.jsonl"
+    container.write_text('{"text": "A paragraph of a story, told at length."}\n' * 50_000)
+    many = estimated_documents([container])
+    assert submits(auto, many) and batch_size(auto, many) > BATCH_RANGE[0]
+    # A gzipped container counts more than its compressed size; a vanished file as one.
+    packed = tmp_path / "records.jsonl.gz"
+    packed.write_bytes(container.read_bytes()[: container.stat().st_size // 4])
+    assert estimated_documents([packed]) == many
+    assert estimated_documents([tmp_path / "gone.txt"]) == 1
 
 
 def test_batch_size_grows_with_the_input_within_its_range_unless_set() -> None:
