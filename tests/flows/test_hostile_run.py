@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from sources.read import source_name
 from tests.helpers import hostile
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,6 +66,12 @@ def _hostile_inbox(inbox: Path) -> None:
             f.write(paragraph + "\n\n")
     hostile.write(inbox, "one-line.txt", "word " * (2 * MIB))
     _backtracking_lines(inbox)
+    # Strings no encoder takes, a million hard-wrapped lines, repeats inside one container.
+    hostile.poison_name(inbox)
+    hostile.surrogate_records(inbox)
+    hostile.short_lines(inbox)
+    hostile.identical_records(inbox, copies=3)
+    hostile.short_content_length_warc(inbox, "short.warc.gz", pages, pages[0][0])
 
 
 def test_hostile_inputs_are_each_accounted_for_within_bounds(
@@ -91,18 +98,31 @@ def test_hostile_inputs_are_each_accounted_for_within_bounds(
     with duckdb.connect(str(db), read_only=True) as con:
         landed = {s for (s,) in con.execute("SELECT source FROM articles").fetchall()}
         rejected = dict(con.execute("SELECT source, reason FROM rejects").fetchall())
-        (inputs, accounted) = con.execute(
-            "SELECT inputs, landed + duplicates + rejected FROM runs"
+        (inputs, accounted, duplicates) = con.execute(
+            "SELECT inputs, landed + duplicates + rejected, duplicates FROM runs"
         ).fetchone()
-    assert inputs == accounted == len(landed) + len(rejected)
+        rows = con.execute(
+            "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM rejects)"
+        ).fetchone()[0]
+    # Every input has a row, but for the two repeats of one record in repeats.jsonl: they
+    # are counted as duplicates of the row the record landed as.
+    assert inputs == accounted == rows + 2
+    assert duplicates >= 2
     assert str(inbox / "good.txt") in landed
     names = {Path(s.split("#")[0]).name for s in [*landed, *rejected]}
     expected = {
-        p.name for p in inbox.rglob("*") if not p.is_symlink() and (p.is_file() or p.is_fifo())
+        Path(source_name(p)).name
+        for p in inbox.rglob("*")
+        if not p.is_symlink() and (p.is_file() or p.is_fifo())
     }
     assert expected <= names, expected - names
     assert "decompressed size" in rejected[str(inbox / "bomb.html.gz")]
     assert "exceeds the 64 MiB cap" in rejected[str(inbox / "huge.txt")]
     assert "nested" in rejected[str(inbox / "deep.html.gz")]
+    assert str(inbox / "short-lines.txt") in landed  # in linear time: within MAX_SECONDS
+    surrogates = [s for s in rejected if s.startswith(str(inbox / "surrogates.jsonl"))]
+    assert len(surrogates) == 3  # lines 2-4; lines 1 and 5 land
+    assert any(s.startswith(str(inbox / "bad\\xff.txt")) for s in [*landed, *rejected])
+    assert "Content-Length" in rejected[f"{inbox / 'short.warc.gz'}#https://example.org/a"]
     for source, reason in rejected.items():
         assert reason and "\n" not in reason, source
