@@ -190,10 +190,29 @@ def _is_server(process: psutil.Process) -> bool:
 def measure(path: Path, db: Path, env: dict[str, str]) -> dict[str, object]:
     """Run ``presswash run path`` and sample its memory until it exits."""
     command = [str(ROOT / ".venv" / "bin" / "presswash"), "run", str(path), "--db", str(db)]
-    started = time.monotonic()
-    run = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    # Output to files, not pipes: a run's reject lines would fill a pipe nobody reads while
+    # the memory is sampled, and the run would block on its next line.
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.monotonic()
+        run = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=err)
+        peaks = _sample(run)
+        seconds = time.monotonic() - started
+        out.seek(0)
+        err.seek(0)
+        output, errors = out.read(), err.read()
+    counts = dict(re.findall(r"^\s+(inputs|landed|duplicates|rejected)\s+(\d+)$", output, re.M))
+    return {
+        "exit": run.returncode,
+        "seconds": seconds,
+        "counts": counts,
+        **peaks,
+        "stderr_tail": "" if run.returncode == 0 else errors[-1500:],
+    }
+
+
+def _sample(run: subprocess.Popen) -> dict[str, int]:
+    """Peak RSS of the run process, of it and its workers, and of Prefect's server, sampled
+    every 0.2 s until the run exits."""
     main = psutil.Process(run.pid)
     peak_main = peak_tree = peak_server = 0
     while run.poll() is None:
@@ -219,18 +238,8 @@ def measure(path: Path, db: Path, env: dict[str, str]) -> dict[str, object]:
             max(peak_server, server),
         )
         time.sleep(0.2)
-    out, err = run.communicate()
-    seconds = time.monotonic() - started
-    counts = dict(re.findall(r"^\s+(inputs|landed|duplicates|rejected)\s+(\d+)$", out, re.M))
-    return {
-        "exit": run.returncode,
-        "seconds": seconds,
-        "counts": counts,
-        "peak_run": peak_main,
-        "peak_run_and_workers": peak_tree,
-        "peak_server": peak_server,
-        "stderr_tail": "" if run.returncode == 0 else err[-1500:],
-    }
+    run.wait()
+    return {"peak_run": peak_main, "peak_run_and_workers": peak_tree, "peak_server": peak_server}
 
 
 def report(name: str, path: Path, records: int, result: dict[str, object]) -> None:
