@@ -272,6 +272,9 @@ def main() -> None:
         where.mkdir(parents=True, exist_ok=True)
         env = os.environ | {
             "PREFECT_HOME": str(Path(tmp) / "prefect"),
+            # A temporary server per run, stopped by it: the reusable one would outlive the
+            # temporary home it was started in.
+            "PRESSWASH_REUSE_SERVER": "false",
             # On a shared machine the temporary server can take longer than Prefect's 20 s.
             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
         }
