@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import signal
 import sys
 from collections.abc import Sequence
 from importlib.metadata import version
@@ -19,7 +18,7 @@ import warehouse
 from flows.settings import SettingsError, quiet_prefect
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
-EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 #: Every exit code of every subcommand, as ``--help`` lists them.
 EXIT_CODES = {
@@ -29,7 +28,6 @@ EXIT_CODES = {
     EXIT_LOCKED: "the warehouse is locked by another process",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C); what landed stays, a rerun continues",
     EXIT_BROKEN_PIPE: "the reader of the output went away (e.g. `| head`)",
-    EXIT_TERMINATED: "terminated (SIGTERM); what landed stays, a rerun continues",
 }
 
 #: Subcommand name -> module under ``flows``.
@@ -49,16 +47,8 @@ def exit_codes_help() -> str:
     return "exit codes:\n" + "\n".join(f"  {code:<4}{text}" for code, text in EXIT_CODES.items())
 
 
-def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM unwinds like an exit, so that what the command started (a temporary Prefect
-    server, a worker pool) is stopped on the way out instead of outliving it."""
-    raise SystemExit(EXIT_TERMINATED)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     quiet_prefect(os.environ)  # this process is the edge: before anything imports Prefect
-    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, _terminated)
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     if extra:  # argparse would blame the top-level parser and print its usage
