@@ -164,9 +164,7 @@ def extract_page(
         found = find_boilerplate(tree)
     recorded = [(f, r) for f in found if (r := f.removal())]
     removed = [r for _, r in recorded]
-    page_text, removed_at = "", []
-    if recorded:  # a walk of the whole page: only when there are removals to place
-        page_text, removed_at = text_offsets(tree, [f.element for f, _ in recorded], _NOT_SHOWN)
+    page_text, removed_at = text_offsets(tree, [f.element for f, _ in recorded], _NOT_SHOWN)
     # Metadata is read once the page chrome is gone (less to search, fewer stray dates) but
     # with bylines and author boxes still in: they are where authors are named.
     for finding in found:

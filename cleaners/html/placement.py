@@ -28,7 +28,9 @@ def text_offsets(
 ) -> tuple[str, list[int]]:
     """The page's visible text without whitespace (the text of ``hidden`` tags, such as
     scripts with a JSON-LD copy of the article, left out), and where each of ``elements``
-    starts in it."""
+    starts in it. With no elements there is nothing to place, and the page is not walked."""
+    if not elements:
+        return "", []
     wanted = {id(e): i for i, e in enumerate(elements)}
     offsets = [0] * len(elements)
     parts: list[str] = []
