@@ -6,7 +6,8 @@ keeps a Python dict of sets per band, about 360 bytes per band and item (15 KiB 
 at 42 bands); here a bucket entry is 12 bytes: a 64-bit band key and a 32-bit id.
 
 Items arrive in batches. Each batch becomes one sorted run, and runs of similar size are
-merged (size-tiered, as in an LSM tree), so there are ``O(log n)`` runs to search and each
+merged (size-tiered, as in an LSM tree) until a run holds :data:`MAX_RUN` entries, so there
+are ``O(log n)`` runs below that size and one more per ``MAX_RUN`` entries beyond it; each
 entry is copied ``O(log n)`` times: time and memory stay linear in the number of items. A
 batch is searched and added with a handful of numpy calls whatever its size, where a call per
 item cost more than the search itself.
@@ -30,6 +31,11 @@ _RNG = np.random.default_rng(20261121)
 _MULTIPLIERS = _RNG.integers(0, 2**63, 64, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _SALTS = _RNG.integers(0, 2**63, 512, dtype=np.uint64)
 _MASK32 = np.int64(0xFFFFFFFF)
+#: Entries past which runs are no longer merged. A merge holds both runs and their union at
+#: once, so merging without bound made the table's peak about twice its size (at 100,000
+#: articles' passages, hundreds of MB); runs of this size keep that peak to a few tens of MB,
+#: at the cost of one more sorted run to search per few million entries.
+MAX_RUN = 1 << 21
 
 
 class BandTable:
@@ -116,16 +122,15 @@ class BandTable:
         return np.concatenate(found_owners), np.concatenate(found_ids)
 
     def _add_run(self, keys: np.ndarray, ids: np.ndarray) -> None:
-        """Append a sorted run and merge runs of similar size."""
+        """Append a sorted run and merge runs of similar size, up to :data:`MAX_RUN` entries."""
         if not len(keys):
             return
         self._runs.append((keys, ids))
-        while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
+        while len(self._runs) > 1:
             (old_keys, old_ids), (new_keys, new_ids) = self._runs[-2:]
-            keys = np.concatenate([old_keys, new_keys])
-            ids = np.concatenate([old_ids, new_ids])
-            order = np.argsort(keys, kind="stable")
-            self._runs[-2:] = [(keys[order], ids[order])]
+            if len(old_keys) > 2 * len(new_keys) or len(old_keys) + len(new_keys) > MAX_RUN:
+                break
+            self._runs[-2:] = [_merge(old_keys, old_ids, new_keys, new_ids)]
 
     @property
     def runs(self) -> int:
@@ -136,6 +141,22 @@ class BandTable:
     def nbytes(self) -> int:
         """Bytes held by the sorted runs."""
         return sum(keys.nbytes + ids.nbytes for keys, ids in self._runs)
+
+
+def _merge(
+    old_keys: np.ndarray, old_ids: np.ndarray, new_keys: np.ndarray, new_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two sorted runs as one, equal keys in insertion order (the older run's first): each
+    new entry goes after the older entries not greater than it, with no sort and no
+    temporary copy of the union."""
+    total = len(old_keys) + len(new_keys)
+    at = np.searchsorted(old_keys, new_keys, side="right") + np.arange(len(new_keys))
+    old = np.ones(total, bool)
+    old[at] = False
+    keys, ids = np.empty(total, old_keys.dtype), np.empty(total, old_ids.dtype)
+    keys[at], ids[at] = new_keys, new_ids
+    keys[old], ids[old] = old_keys, old_ids
+    return keys, ids
 
 
 def _expand(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from dedup import band_table
 from dedup.band_table import BandTable
 
 
@@ -78,6 +79,31 @@ def test_runs_stay_few_and_hold_every_entry():
         table.add(np.array([item]), np.array([[item, item + 1, item + 2, item + 3]], np.uint32))
     assert table.runs <= 12  # size-tiered: O(log n) runs
     assert table.nbytes == 1000 * 4 * (8 + 4)
+
+
+def test_runs_past_the_merge_bound_stay_apart_and_find_what_a_merged_table_finds(monkeypatch):
+    """A bound on run size changes how entries are stored, not what a query or a link sees:
+    the earliest ``cap`` members of each bucket, whichever runs hold them."""
+    signatures = _corpus(7)
+    batches = [np.arange(start, min(start + 9, len(signatures))) for start in range(0, 140, 9)]
+
+    def filled() -> BandTable:
+        table = BandTable(bands=8, rows=2, cap=3)
+        for ids in batches:
+            table.link(ids, np.stack([signatures[i] for i in ids]))
+        return table
+
+    merged = filled()
+    monkeypatch.setattr(band_table, "MAX_RUN", 40)
+    bounded = filled()
+    assert bounded.runs > merged.runs
+    assert bounded.nbytes == merged.nbytes
+    for query in signatures[140:]:
+        assert bounded.query(query) == merged.query(query)
+    rest = np.arange(140, len(signatures))
+    new = np.stack([signatures[i] for i in rest])
+    for found, expected in zip(bounded.link(rest, new), merged.link(rest, new), strict=True):
+        assert found.tolist() == expected.tolist()
 
 
 def _first_members(signatures: list[np.ndarray], query: np.ndarray, rows: int, cap: int):
