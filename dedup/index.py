@@ -15,6 +15,8 @@ worker's root.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -54,15 +56,56 @@ Item = tuple[str, str | None, Signature]
 Chooser = Callable[[str | None, Signature, list[Entry]], str | None]
 
 
+class _SignatureRows:
+    """Signature rows by number: the block being filled in memory, full blocks appended to
+    an unlinked temporary file and read back with ``pread``.
+
+    Rows are written once and read only for the few candidates a query finds, so the file
+    lives in the kernel's page cache, which gives it back under pressure, and not in the
+    process: at 100,000 articles and their passages that is about 400 MB the process no
+    longer holds. (Where ``TMPDIR`` is a tmpfs the file is in RAM all the same.)
+    """
+
+    #: Rows per block written at once.
+    BLOCK = 4096
+
+    def __init__(self, width: int, dtype: type[np.unsignedinteger]) -> None:
+        self._dtype = np.dtype(dtype)
+        self._row_bytes = width * self._dtype.itemsize
+        self._block = np.empty((self.BLOCK, width), self._dtype)
+        self._filled = 0  # rows in the current block
+        self._written = 0  # rows in the file
+        # Open as long as the index lives; closed (and its space freed) when it is collected.
+        self._file = tempfile.TemporaryFile(prefix="presswash-signatures-")  # noqa: SIM115
+
+    def __len__(self) -> int:
+        return self._written + self._filled
+
+    def append(self, values: np.ndarray) -> None:
+        self._block[self._filled] = values
+        self._filled += 1
+        if self._filled == self.BLOCK:
+            self._file.write(self._block.tobytes())
+            self._file.flush()
+            self._written += self.BLOCK
+            self._filled = 0
+
+    def __getitem__(self, row: int) -> np.ndarray:
+        if row >= self._written:
+            values = self._block[row - self._written].copy()
+            values.flags.writeable = False
+            return values
+        blob = os.pread(self._file.fileno(), self._row_bytes, row * self._row_bytes)
+        return np.frombuffer(blob, self._dtype)
+
+
 class _MemoryIndex:
     """Entries in columns (a row number per key) and LSH buckets in a :class:`BandTable`.
 
     Per article (128 values, 42 bands) about 1.2 KiB, per passage (64 values, 16 bands)
-    about 0.6 KiB, where datasketch's in-memory LSH plus an object per entry took 14 and 6.4.
+    about 0.6 KiB, where datasketch's in-memory LSH plus an object per entry took 14 and 6.4;
+    of that, the signatures (0.5 and 0.25 KiB) are in a temporary file (:class:`_SignatureRows`).
     """
-
-    #: Signature rows per numpy block: blocks are never copied as the index grows.
-    _BLOCK = 4096
 
     def __init__(self, spec: SignatureSpec, bands: tuple[int, int]) -> None:
         self._spec = spec
@@ -73,7 +116,7 @@ class _MemoryIndex:
         self._group_names: dict[str | None, str | None] = {}  # one object per distinct group
         self._roots: list[str] = []
         self._sizes = array("l")
-        self._blocks: list[np.ndarray] = []
+        self._signatures = _SignatureRows(spec.num_perm, spec.dtype)
 
     def __contains__(self, key: str) -> bool:
         return key in self._rows
@@ -117,9 +160,7 @@ class _MemoryIndex:
         """Store entries (banding is the caller's); return their row numbers."""
         first = len(self._keys)
         for row, entry in enumerate(entries, first):
-            if row % self._BLOCK == 0:
-                self._blocks.append(np.empty((self._BLOCK, self._spec.num_perm), self._spec.dtype))
-            self._blocks[-1][row % self._BLOCK] = entry.signature.hashvalues
+            self._signatures.append(entry.signature.hashvalues)
             self._rows[entry.key] = row
             self._keys.append(entry.key)
             self._groups.append(self._group_names.setdefault(entry.group, entry.group))
@@ -128,8 +169,7 @@ class _MemoryIndex:
         return np.arange(first, len(self._keys), dtype=np.int32)
 
     def _entry(self, row: int) -> Entry:
-        values = self._blocks[row // self._BLOCK][row % self._BLOCK]
-        signature = Signature(self._spec, values, self._sizes[row])
+        signature = Signature(self._spec, self._signatures[row], self._sizes[row])
         return Entry(self._keys[row], self._groups[row], self._roots[row], signature)
 
 
