@@ -10,7 +10,9 @@ CLI runs flows against a server of its own:
   ``$PREFECT_HOME/presswash-server.json``. ``presswash server status|start|stop`` shows and
   manages it. Its runs are visible in Prefect's UI at its URL.
 - a **temporary server** (``serve``, and ``run`` with ``reuse_server = false``): a child
-  process for the duration of one command, stopped when it ends.
+  process for the duration of one command, stopped when it ends, and sent SIGTERM by the
+  kernel when the command dies without a chance to stop it (SIGKILL, or SIGTERM before
+  Prefect's handler is in place).
 
 Teams with a Prefect server of their own set ``PREFECT_API_URL``, and none of this runs.
 """
@@ -31,6 +33,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
+
+from flows import processes
 
 STARTUP_SECONDS = 300.0
 STOP_SECONDS = 20.0
@@ -139,6 +143,7 @@ def local_server(port: int = 0) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
         env=_server_environ(),
         start_new_session=True,
+        preexec_fn=processes.signal_on_parent_death(signal.SIGTERM),
     )
     try:
         _wait_healthy(url, server.poll, "its output is discarded; start it by hand to see why")

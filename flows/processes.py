@@ -3,7 +3,9 @@
 The ``processes`` runner's fork server and its workers would otherwise outlive a run killed
 with SIGKILL (no ``finally`` runs then): hundreds of MB each, indefinitely. On Linux each asks
 the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG``): the fork server when the
-flow's process dies, each worker when the fork server dies. Elsewhere this does nothing.
+flow's process dies, each worker when the fork server dies; and a temporary Prefect server,
+which is not a Python process of ours, through :func:`signal_on_parent_death` run between fork
+and exec. Elsewhere this does nothing.
 """
 
 from __future__ import annotations
@@ -43,6 +45,26 @@ def die_with_parent() -> None:
     if announced is not None and os.getppid() != int(announced):
         os._exit(1)  # the parent is gone already
     expect_children()
+
+
+def signal_on_parent_death(sig: signal.Signals) -> Callable[[], None] | None:
+    """A ``preexec_fn`` for :class:`subprocess.Popen` that has the child sent ``sig`` when the
+    calling thread's process exits, by any death (``None`` off Linux).
+
+    The C function is looked up here, before the fork: between fork and exec the child may
+    only make the system call, not load libraries or take Python's import lock.
+    """
+    if sys.platform != "linux":
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)  # the parent died before the request was made
+
+    return preexec
 
 
 def start_worker(setup: Callable[[], None] | None = None) -> None:

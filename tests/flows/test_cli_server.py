@@ -4,8 +4,10 @@ one, and no process left holding the caller's output, under each task runner."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,6 +67,30 @@ def test_a_temporary_server_ends_with_the_run(home: Path, tmp_path: Path, runner
     assert done.returncode == 0, done.stderr
     assert "landed" in done.stdout and "Traceback" not in done.stderr
     assert _processes_of(home) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_a_temporary_server_ends_when_the_run_is_killed(
+    home: Path, tmp_path: Path, sig: signal.Signals
+) -> None:
+    """Killed while its temporary server starts, the run has no chance to stop it (SIGKILL,
+    or SIGTERM before Prefect handles it): the kernel ends the server with the run."""
+    env = _environ(home, reuse_server="false")
+    run = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "run", str(SEEDS), "--db", str(tmp_path / "w.duckdb")],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + TIMEOUT
+    while not (servers := [p for p in _processes_of(home) if "server" in p.cmdline()]):
+        assert run.poll() is None and time.monotonic() < deadline, "no server was started"
+        time.sleep(0.1)
+    run.send_signal(sig)
+    assert run.wait(60) == -sig
+    deadline = time.monotonic() + 60
+    while _processes_of(home) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_of(home) == [], [" ".join(p.cmdline()) for p in servers]
 
 
 @pytest.mark.slow
