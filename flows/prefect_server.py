@@ -115,11 +115,20 @@ def stop_server(home: Path | None = None) -> ServerState | None:
 
 @contextlib.contextmanager
 def using(url: str) -> Iterator[str]:
-    """Point this process (and the worker processes it starts) at the server at ``url``."""
+    """Point this process (and the worker processes it starts) at the server at ``url``.
+
+    Threads that Prefect starts without copying the context (the process pool's message
+    forwarder) read the process-global settings, made from the environment when Prefect was
+    imported. They are replaced for the block too: else such a thread finds no API URL and
+    starts a server of its own (Prefect's ephemeral one: 0.2 GB, and a 5 s wait at the end).
+    """
+    import prefect.context
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     previous = os.environ.get("PREFECT_API_URL")
+    previous_global = prefect.context.GLOBAL_SETTINGS_CONTEXT
     os.environ["PREFECT_API_URL"] = url
+    prefect.context.refresh_global_settings_context()
     try:
         with temporary_settings(updates={PREFECT_API_URL: url}):
             yield url
@@ -128,6 +137,7 @@ def using(url: str) -> Iterator[str]:
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = previous
+        prefect.context.GLOBAL_SETTINGS_CONTEXT = previous_global
 
 
 @contextlib.contextmanager
