@@ -15,8 +15,13 @@ Writes, in a temporary directory (or ``--keep DIR``):
 Then runs ``presswash run FILE --db NEW.duckdb`` on each in its own process, samples the
 memory of that process and of its descendants every 0.2 s (psutil), and prints per file: its
 size and records, the run's wall time, its counts, the peak RSS of the ``run`` process, the
-peak of the summed RSS of the run and its task workers, and the peak RSS of Prefect's
-temporary server (started by the run, not part of presswash's own memory), apart.
+peak of the summed RSS and of the summed PSS of the run and its task workers, and the peak RSS
+of Prefect's temporary server (started by the run, not part of presswash's own memory), apart.
+
+The workers are forked from one fork server that imported the cleaning code, so they share
+most of their pages with it and with each other: a sum of RSS counts each shared page once
+per process, a sum of PSS (proportional set size: a page shared by n processes counts 1/n in
+each) counts it once in all, which is the memory the run takes from the machine.
 """
 
 from __future__ import annotations
@@ -211,35 +216,36 @@ def measure(path: Path, db: Path, env: dict[str, str]) -> dict[str, object]:
 
 
 def _sample(run: subprocess.Popen) -> dict[str, int]:
-    """Peak RSS of the run process, of it and its workers, and of Prefect's server, sampled
-    every 0.2 s until the run exits."""
+    """Peak RSS of the run process, peak RSS and PSS sums of it and its workers, and peak RSS
+    of Prefect's server, sampled every 0.2 s until the run exits."""
     main = psutil.Process(run.pid)
-    peak_main = peak_tree = peak_server = 0
+    peaks = dict.fromkeys(("peak_run", "peak_run_and_workers", "peak_pss", "peak_server"), 0)
     while run.poll() is None:
         try:
-            rss_main = main.memory_info().rss
+            memory = main.memory_full_info()
             rest = main.children(recursive=True)
         except psutil.Error:
             break
-        tree = rss_main
-        server = 0
+        sample = {
+            "peak_run": memory.rss,
+            "peak_run_and_workers": memory.rss,
+            "peak_pss": memory.pss,
+            "peak_server": 0,
+        }
         for child in rest:
             try:
-                rss = child.memory_info().rss
+                child_memory = child.memory_full_info()
             except psutil.Error:
                 continue
             if _is_server(child):
-                server += rss
+                sample["peak_server"] += child_memory.rss
             else:
-                tree += rss
-        peak_main, peak_tree, peak_server = (
-            max(peak_main, rss_main),
-            max(peak_tree, tree),
-            max(peak_server, server),
-        )
+                sample["peak_run_and_workers"] += child_memory.rss
+                sample["peak_pss"] += child_memory.pss
+        peaks = {name: max(peak, sample[name]) for name, peak in peaks.items()}
         time.sleep(0.2)
     run.wait()
-    return {"peak_run": peak_main, "peak_run_and_workers": peak_tree, "peak_server": peak_server}
+    return peaks
 
 
 def report(name: str, path: Path, records: int, result: dict[str, object]) -> None:
@@ -248,7 +254,8 @@ def report(name: str, path: Path, records: int, result: dict[str, object]) -> No
     print(f"  exit {result['exit']}, wall {result['seconds']:.0f} s, counts {result['counts']}")
     print(
         f"  peak RSS: run process {result['peak_run'] / gb:.2f} GB, "
-        f"run + workers {result['peak_run_and_workers'] / gb:.2f} GB, "
+        f"run + workers {result['peak_run_and_workers'] / gb:.2f} GB "
+        f"(PSS, shared pages once: {result['peak_pss'] / gb:.2f} GB), "
         f"Prefect's temporary server apart {result['peak_server'] / gb:.2f} GB"
     )
     if result["stderr_tail"]:
