@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import xxhash
 
+from dedup.u64_map import U64Map
+
 _DIGITS = re.compile(r"\d+")
 _MASK32 = (1 << 32) - 1
 _MASK64 = (1 << 64) - 1
@@ -72,63 +74,79 @@ class SiteRepetition:
         if min_articles < 2:
             raise ValueError("min_articles must be at least 2: one article is not repetition")
         self.min_articles = min_articles
-        # Every paragraph of every article has an entry, so entries are two ints: a slot
-        # (site number and passage hash folded into 64 bits) -> article count << 32 | number
-        # of the article first seen with it. About 110 bytes a paragraph, where a tuple key
-        # and a [count, first_seen] list took 250.
+        # Every paragraph of every article has an entry, so entries are two 64-bit ints in
+        # numpy arrays (:class:`U64Map`, 16 bytes a paragraph, where a dict of ints took 110):
+        # a slot (site number and passage hash folded into 64 bits) -> article count << 32 |
+        # number of the article first seen with it.
         self._sites: dict[str, int] = {}
         self._articles: list[str] = []  # first_seen ids, by number
-        self._entries: dict[int, int] = {}
         self._changed: dict[int, tuple[str, int]] = {}
         numbers: dict[str, int] = {}  # one number per stored first_seen id
+        entries = []
         for row in rows:
             number = numbers.setdefault(row.first_seen, len(numbers))
             if number == len(self._articles):
                 self._articles.append(row.first_seen)
-            self._entries[self._slot(row.site, row.passage_hash)] = row.article_count << 32 | number
+            slot = row.passage_hash ^ self._mask(row.site)
+            entries.append((slot, row.article_count << 32 | number))
+        self._entries = U64Map(entries)
 
-    def _slot(self, site: str, digest: int) -> int:
+    def _mask(self, site: str) -> int:
+        """What a site's passage hashes are XORed with to make their slots."""
         number = self._sites.setdefault(site, len(self._sites))
-        return (digest ^ number * _SITE_MULTIPLIER) & _MASK64
+        return number * _SITE_MULTIPLIER & _MASK64
 
-    def observe(self, site: str, article_id: str, digests: Iterable[int | None]) -> None:
-        """Count one article's distinct non-blank paragraphs for ``site``, given as their
-        :func:`passage_hashes` (computed where the article was cleaned)."""
-        number: int | None = None
-        for digest in set(digests) - {None}:
-            slot = self._slot(site, digest)
-            self._changed[slot] = (site, digest)
-            entry = self._entries.get(slot)
-            if entry is None:
-                if number is None:
-                    number = len(self._articles)
-                    self._articles.append(article_id)
-                self._entries[slot] = 1 << 32 | number
-            else:
-                self._entries[slot] = entry + (1 << 32)
+    def observe(self, articles: Iterable[tuple[str, str, Iterable[int | None]]]) -> None:
+        """Count each article's distinct non-blank paragraphs for its site, in order; an
+        article is ``(site, article_id, digests)``, the digests its :func:`passage_hashes`
+        (computed where it was cleaned). A batch at a time: one lookup for all of it."""
+        todo = []
+        for site, article_id, digests in articles:
+            distinct = list(dict.fromkeys(d for d in digests if d is not None))
+            mask = self._mask(site)
+            todo.append((site, article_id, distinct, [digest ^ mask for digest in distinct]))
+        slots = list(dict.fromkeys(slot for *_, article_slots in todo for slot in article_slots))
+        entries = dict(zip(slots, self._entries.get_many(slots), strict=True))
+        for site, article_id, distinct, article_slots in todo:
+            number: int | None = None
+            for slot, digest in zip(article_slots, distinct, strict=True):
+                self._changed[slot] = (site, digest)
+                entry = entries[slot]
+                if not entry:  # first seen: the article's number, once for all its new ones
+                    if number is None:
+                        number = len(self._articles)
+                        self._articles.append(article_id)
+                    entry = number
+                entries[slot] = entry + (1 << 32)
+        self._entries.put_many(slots, list(entries.values()))
 
-    def flag(self, site: str, digests: Sequence[int | None]) -> list[bool]:
-        """For each paragraph, given as in :meth:`observe`, whether it is ``site``'s chrome by
-        what was observed so far.
+    def flag(self, pages: Sequence[tuple[str | None, Sequence[int | None]]]) -> list[list[bool]]:
+        """For each page ``(site, digests)``, digests as in :meth:`observe`, whether each of
+        its paragraphs is the site's chrome by what was observed so far (a page of no site
+        has none).
 
         Observe a batch first and flag it after, so that the first articles of a site are
         judged with the rest; flagging does not change the counts.
         """
-        if site not in self._sites:
-            return [False] * len(digests)
-        return [
-            digest is not None
-            and self._entries.get(self._slot(site, digest), 0) >> 32 >= self.min_articles
-            for digest in digests
-        ]
+        slots: list[list[int | None]] = []
+        for site, digests in pages:
+            if site in self._sites:
+                mask = self._mask(site)
+                slots.append([None if d is None else d ^ mask for d in digests])
+            else:
+                slots.append([None] * len(digests))
+        wanted = [slot for page in slots for slot in page if slot is not None]
+        counts = dict(zip(wanted, self._entries.get_many(wanted), strict=True))
+        bar = self.min_articles
+        return [[slot is not None and counts[slot] >> 32 >= bar for slot in page] for page in slots]
 
     def changes(self) -> list[RepetitionRow]:
         """Rows observed since the last call (their current counts), to persist a batch's
         changes without rewriting the whole state."""
         changed, self._changed = self._changed, {}
         rows = []
-        for slot, (site, digest) in changed.items():
-            entry = self._entries[slot]
+        entries = self._entries.get_many(list(changed))
+        for (site, digest), entry in zip(changed.values(), entries, strict=True):
             rows.append(RepetitionRow(site, digest, entry >> 32, self._articles[entry & _MASK32]))
         rows.sort(key=lambda row: (row.site, row.passage_hash))
         return rows

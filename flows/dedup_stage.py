@@ -91,15 +91,17 @@ class Deduplicator:
         new = [d for d in cleaned.docs if d.article_id not in self.articles]
         new_ids = {d.article_id for d in new}
         copies = self.articles.link((d.article_id, d.article.site, d.signature) for d in new)
-        for doc in new:
-            site = _site_key(doc)
-            if site and doc.article_id not in copies:
-                self.sites.observe(site, doc.article_id, doc.paragraph_hashes)
+        self.sites.observe(
+            (site, doc.article_id, doc.paragraph_hashes)
+            for doc in new
+            if (site := _site_key(doc)) and doc.article_id not in copies
+        )
         out = Deduped(batch=warehouse.Batch(run_id=run_id), rejects=list(cleaned.rejects))
         out.copies = copies
         kept: list[CleanedDoc] = []
-        for doc in cleaned.docs:
-            doc = self._strip_site_chrome(doc)
+        chrome = self.sites.flag([(_site_key(doc), doc.paragraph_hashes) for doc in cleaned.docs])
+        for doc, flags in zip(cleaned.docs, chrome, strict=True):
+            doc = _without_site_chrome(doc, flags)
             if doc.article.paragraphs:
                 kept.append(doc)
             else:
@@ -130,21 +132,19 @@ class Deduplicator:
         ]  # fmt: skip
         return out
 
-    def _strip_site_chrome(self, doc: CleanedDoc) -> CleanedDoc:
-        site = _site_key(doc)
-        if not site:
-            return doc
-        flags = self.sites.flag(site, doc.paragraph_hashes)
-        if not any(flags):
-            return doc
-        return replace(
-            doc,
-            article=without_paragraphs(
-                doc.article, flags, REPEATED_ON_SITE.kind, REPEATED_ON_SITE.name
-            ),
-            passage_signatures=_kept(doc.passage_signatures, flags),
-            paragraph_hashes=_kept(doc.paragraph_hashes, flags),
-        )
+
+def _without_site_chrome(doc: CleanedDoc, flags: list[bool]) -> CleanedDoc:
+    """``doc`` without the paragraphs flagged as its site's chrome."""
+    if not any(flags):
+        return doc
+    return replace(
+        doc,
+        article=without_paragraphs(
+            doc.article, flags, REPEATED_ON_SITE.kind, REPEATED_ON_SITE.name
+        ),
+        passage_signatures=_kept(doc.passage_signatures, flags),
+        paragraph_hashes=_kept(doc.paragraph_hashes, flags),
+    )
 
 
 def _passage_sizes(doc: CleanedDoc) -> list[tuple[str, int]]:

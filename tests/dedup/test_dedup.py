@@ -319,15 +319,16 @@ def test_site_chrome_flagged_once_seen_in_enough_articles(min_articles):
     chrome = "Sign up for the morning briefing, delivered 7 days a week"
     repetition = SiteRepetition(min_articles=min_articles)
     for i in range(min_articles):
-        assert repetition.flag("site", passage_hashes([chrome])) == [False]
+        assert repetition.flag([("site", passage_hashes([chrome]))]) == [[False]]
         day = chrome.replace("7", str(i + 2)).upper()
         repetition.observe(
-            "site", f"a{i}", passage_hashes([*_paragraphs(rng, 3, vocabulary), day, day])
+            [("site", f"a{i}", passage_hashes([*_paragraphs(rng, 3, vocabulary), day, day]))]
         )
     again = "  sign up for the morning BRIEFING, delivered 30 days a week "
     article = [*_paragraphs(rng, 2, vocabulary), again]
-    assert repetition.flag("site", passage_hashes(article)) == [False, False, True]
-    assert repetition.flag("other-site", passage_hashes(article)) == [False, False, False]
+    assert repetition.flag(
+        [("site", passage_hashes(article)), ("other-site", passage_hashes(article))]
+    ) == [[False, False, True], [False, False, False]]
 
 
 def test_wire_copy_across_sites_is_not_chrome():
@@ -335,33 +336,51 @@ def test_wire_copy_across_sites_is_not_chrome():
     vocabulary = _vocabulary(rng)
     wire = _paragraphs(rng, 1, vocabulary)[0]
     repetition = SiteRepetition()
-    for i in range(10):
-        repetition.observe(
-            f"site{i}", f"a{i}", passage_hashes([wire, *_paragraphs(rng, 2, vocabulary)])
-        )
-    assert all(repetition.flag(f"site{i}", passage_hashes([wire])) == [False] for i in range(10))
+    repetition.observe(
+        (f"site{i}", f"a{i}", passage_hashes([wire, *_paragraphs(rng, 2, vocabulary)]))
+        for i in range(10)
+    )
+    pages = [(f"site{i}", passage_hashes([wire])) for i in range(10)]
+    assert repetition.flag(pages) == [[False]] * 10
 
 
 def test_site_repetition_state_round_trips_as_rows():
     repetition = SiteRepetition()
     for i, body in enumerate(["first story", "second story", "third story"]):
-        repetition.observe("site", f"a{i}", passage_hashes(["Follow us", body]))
+        repetition.observe([("site", f"a{i}", passage_hashes(["Follow us", body]))])
     rows = repetition.changes()
     assert len(rows) == 4 and repetition.changes() == []
     assert RepetitionRow("site", passage_hash("follow US"), 3, "a0") in rows
     resumed = SiteRepetition(rows=rows)
-    assert resumed.flag("site", passage_hashes(["Follow us", "second story"])) == [True, False]
-    resumed.observe("site", "a3", passage_hashes(["second story"]))
-    resumed.observe("site", "a4", passage_hashes(["second story"]))
-    assert resumed.flag("site", passage_hashes(["second story"])) == [True]
+    pages = [("site", passage_hashes(["Follow us", "second story"]))]
+    assert resumed.flag(pages) == [[True, False]]
+    resumed.observe([("site", f"a{i}", passage_hashes(["second story"])) for i in (3, 4)])
+    assert resumed.flag([("site", passage_hashes(["second story"]))]) == [[True]]
+
+
+def test_a_batch_observed_at_once_counts_as_its_articles_one_by_one():
+    rng = random.Random(8)
+    vocabulary = _vocabulary(rng)
+    shared = _paragraphs(rng, 2, vocabulary)
+    articles = [
+        (f"site{i % 2}", f"a{i}", passage_hashes([*shared, *_paragraphs(rng, 2, vocabulary)]))
+        for i in range(7)
+    ]
+    one_by_one, at_once = SiteRepetition(), SiteRepetition()
+    for article in articles:
+        one_by_one.observe([article])
+    at_once.observe(articles)
+    assert at_once.changes() == one_by_one.changes()
+    pages = [(site, digests) for site, _, digests in articles]
+    assert at_once.flag(pages) == one_by_one.flag(pages)
+    assert at_once.flag(pages)[0] == [True, True, False, False]
 
 
 def test_blank_paragraphs_are_never_site_chrome():
     repetition = SiteRepetition(min_articles=2)
-    for i in range(3):
-        repetition.observe("site", f"a{i}", passage_hashes(["", "  ", "Follow us"]))
+    repetition.observe(("site", f"a{i}", passage_hashes(["", "  ", "Follow us"])) for i in range(3))
     assert passage_hashes([" \n"]) == [None]
-    assert repetition.flag("site", passage_hashes(["", "Follow us"])) == [False, True]
+    assert repetition.flag([("site", passage_hashes(["", "Follow us"]))]) == [[False, True]]
 
 
 @given(st.text(st.characters(codec="utf-8"), max_size=40))
