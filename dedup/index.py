@@ -26,6 +26,7 @@ import redis
 from datasketch import MinHashLSH
 
 from dedup.band_table import BandTable
+from dedup.key_rows import KeyRows
 from dedup.signatures import Signature, SignatureSpec, require_same_spec
 
 
@@ -81,14 +82,19 @@ class _SignatureRows:
     def __len__(self) -> int:
         return self._written + self._filled
 
-    def append(self, values: np.ndarray) -> None:
-        self._block[self._filled] = values
-        self._filled += 1
-        if self._filled == self.BLOCK:
-            self._file.write(self._block.tobytes())
-            self._file.flush()
-            self._written += self.BLOCK
-            self._filled = 0
+    def extend(self, values: np.ndarray) -> None:
+        """Append the rows of the 2-D array ``values``."""
+        done = 0
+        while done < len(values):
+            take = min(self.BLOCK - self._filled, len(values) - done)
+            self._block[self._filled : self._filled + take] = values[done : done + take]
+            self._filled += take
+            done += take
+            if self._filled == self.BLOCK:
+                self._file.write(self._block.tobytes())
+                self._file.flush()
+                self._written += self.BLOCK
+                self._filled = 0
 
     def __getitem__(self, row: int) -> np.ndarray:
         if row >= self._written:
@@ -110,16 +116,19 @@ class _MemoryIndex:
     def __init__(self, spec: SignatureSpec, bands: tuple[int, int]) -> None:
         self._spec = spec
         self._table = BandTable(*bands)
-        self._rows: dict[str, int] = {}
-        self._keys: list[str] = []
+        self._keys = KeyRows()
         self._groups: list[str | None] = []
         self._group_names: dict[str | None, str | None] = {}  # one object per distinct group
-        self._roots: list[str] = []
+        self._roots = array("l")  # the row of each row's root (its own row: it is a root)
+        self._foreign_roots: dict[int, str] = {}  # roots that are not keys of this index
         self._sizes = array("l")
         self._signatures = _SignatureRows(spec.num_perm, spec.dtype)
 
     def __contains__(self, key: str) -> bool:
-        return key in self._rows
+        return self._keys.rows([key])[0] >= 0
+
+    def known(self, keys: Sequence[str]) -> list[bool]:
+        return [row >= 0 for row in self._keys.rows(keys)]
 
     def add_many(self, entries: Sequence[Entry]) -> None:
         rows = self._append(entries)
@@ -144,33 +153,57 @@ class _MemoryIndex:
             key, group, sig = items[i]
             original = choose(group, sig, [self._entry(row) for row in rows_found])
             if original is not None:
-                links[key] = self._roots[rows[i]] = original
+                links[key] = original
+                self._set_roots([int(rows[i])], [original])
         return links
 
     def get_many(self, keys: Iterable[str]) -> list[Entry]:
-        return [self._entry(self._rows[key]) for key in keys]
+        keys = list(keys)
+        rows = self._keys.rows(keys)
+        if -1 in rows:
+            raise KeyError(keys[rows.index(-1)])
+        return [self._entry(row) for row in rows]
 
     def set_root(self, key: str, root: str) -> None:
-        self._roots[self._rows[key]] = root
+        (row,) = self._keys.rows([key])
+        if row < 0:
+            raise KeyError(key)
+        self._set_roots([row], [root])
 
     def candidates(self, signature: Signature) -> list[Entry]:
         return [self._entry(row) for row in sorted(self._table.query(signature.hashvalues))]
 
     def _append(self, entries: Sequence[Entry]) -> np.ndarray:
         """Store entries (banding is the caller's); return their row numbers."""
-        first = len(self._keys)
-        for row, entry in enumerate(entries, first):
-            self._signatures.append(entry.signature.hashvalues)
-            self._rows[entry.key] = row
-            self._keys.append(entry.key)
-            self._groups.append(self._group_names.setdefault(entry.group, entry.group))
-            self._roots.append(entry.key if entry.root == entry.key else entry.root)
-            self._sizes.append(entry.signature.size)
-        return np.arange(first, len(self._keys), dtype=np.int32)
+        rows = self._keys.add([entry.key for entry in entries])
+        if entries:
+            self._signatures.extend(np.stack([entry.signature.hashvalues for entry in entries]))
+        names = self._group_names
+        self._groups.extend(names.setdefault(entry.group, entry.group) for entry in entries)
+        self._roots.extend(rows)
+        self._sizes.extend(entry.signature.size for entry in entries)
+        linked = [(row, e.root) for row, e in zip(rows, entries, strict=True) if e.root != e.key]
+        if linked:
+            self._set_roots(*zip(*linked, strict=True))
+        return np.arange(rows.start, rows.stop, dtype=np.int32)
+
+    def _set_roots(self, rows: Sequence[int], roots: Sequence[str]) -> None:
+        for row, root, root_row in zip(rows, roots, self._keys.rows(roots), strict=True):
+            if root_row >= 0:
+                self._roots[row] = root_row
+                self._foreign_roots.pop(row, None)
+            else:
+                self._roots[row] = row
+                self._foreign_roots[row] = root
 
     def _entry(self, row: int) -> Entry:
         signature = Signature(self._spec, self._signatures[row], self._sizes[row])
-        return Entry(self._keys[row], self._groups[row], self._roots[row], signature)
+        root = self._foreign_roots.get(row) if self._foreign_roots else None
+        key = self._keys.key(row)
+        if root is None:
+            root_row = self._roots[row]
+            root = key if root_row == row else self._keys.key(root_row)
+        return Entry(key, self._groups[row], root, signature)
 
 
 class _RedisEntries:
@@ -184,6 +217,12 @@ class _RedisEntries:
 
     def __contains__(self, key: str) -> bool:
         return bool(self._client.hexists(self._name, key))
+
+    def known(self, keys: Sequence[str]) -> list[bool]:
+        pipe = self._client.pipeline(transaction=False)
+        for key in keys:
+            pipe.hexists(self._name, key)
+        return [bool(there) for there in pipe.execute()]
 
     def put(self, entry: Entry) -> None:
         meta = json.dumps([entry.group, entry.root, entry.signature.size]).encode()
@@ -245,6 +284,9 @@ class _RedisIndex:
 
     def __contains__(self, key: str) -> bool:
         return key in self._entries
+
+    def known(self, keys: Sequence[str]) -> list[bool]:
+        return self._entries.known(keys)
 
     def add_many(self, entries: Sequence[Entry]) -> None:
         for entry in entries:
@@ -332,9 +374,10 @@ class MinHashIndex:
         batch: dict[str, Item] = {}
         for item in items:
             require_same_spec(self.spec, item[2].spec)
-            if item[0] not in batch and item[0] not in self._store:
-                batch[item[0]] = item
-        return self._store.link(list(batch.values()), choose) if batch else {}
+            batch.setdefault(item[0], item)
+        known = self._store.known(list(batch))
+        new = [item for item, there in zip(batch.values(), known, strict=True) if not there]
+        return self._store.link(new, choose) if new else {}
 
     def get(self, key: str) -> Entry:
         """The entry of an indexed ``key`` (:class:`KeyError` if absent)."""

@@ -13,9 +13,12 @@ def test_rows_read_back_equal_before_and_after_their_block_is_written(monkeypatc
     rows = _SignatureRows(4, np.uint32)
     values = np.random.default_rng(3).integers(0, 2**32, (21, 4), dtype=np.uint64)
     values = values.astype(np.uint32)
-    for i, row in enumerate(values):
-        rows.append(row)
-        assert np.array_equal(rows[i], row)  # still in the block being filled
+    done = 0
+    for size in (1, 3, 0, 9, 8):  # extends that end in, at and past block boundaries
+        rows.extend(values[done : done + size])
+        done += size
+        assert len(rows) == done
+        assert np.array_equal(rows[done - 1], values[done - 1])
     assert len(rows) == 21
     for i, row in enumerate(values):  # 16 from the file, 5 from memory
         read = rows[i]
