@@ -3,7 +3,10 @@
 A signature of ``bands x rows`` values falls into one bucket per band; two signatures are
 candidates when they share a bucket. datasketch's in-memory :class:`~datasketch.MinHashLSH`
 keeps a Python dict of sets per band, about 360 bytes per band and item (15 KiB per article
-at 42 bands); here a bucket entry is 12 bytes: a 64-bit band key and a 32-bit id.
+at 42 bands); here a bucket entry is 8 bytes: a 32-bit band key (the top half of a 64-bit
+one) and a 32-bit id. Two unequal bands share a 32-bit key with probability 2^-32: at 2 million
+entries per band, a query meets 0.0005 such false bucket-mates per band, each only a
+candidate that callers verify and reject.
 
 Items arrive in batches. Each batch becomes one sorted run, and runs of similar size are
 merged (size-tiered, as in an LSM tree) until a run holds :data:`MAX_RUN` entries, so there
@@ -53,7 +56,8 @@ class BandTable:
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, ids), oldest first
 
     def keys(self, hashvalues: np.ndarray) -> np.ndarray:
-        """The bucket keys of signatures: shape ``(n, bands)`` for ``(n, k)`` hash values."""
+        """The 64-bit bucket keys of signatures: shape ``(n, bands)`` for ``(n, k)`` hash
+        values (the table holds their top halves; the band store all 64 bits)."""
         n = len(hashvalues)
         rows = hashvalues[:, : self.bands * self.rows].reshape(n, self.bands, self.rows)
         weighted = rows.astype(np.uint64) * self._weights
@@ -61,14 +65,14 @@ class BandTable:
 
     def add(self, ids: np.ndarray, hashvalues: np.ndarray) -> None:
         """Put each ``ids[i]`` into the buckets of ``hashvalues[i]``."""
-        keys = self.keys(hashvalues).ravel()
+        keys = _short(self.keys(hashvalues).ravel())
         order = np.argsort(keys, kind="stable")
         self._add_run(keys[order], np.repeat(np.asarray(ids, np.int32), self.bands)[order])
 
     def query(self, hashvalues: np.ndarray) -> set[int]:
         """Ids sharing at least one bucket with the signature ``hashvalues`` (at most
         ``cap`` of each bucket, its earliest)."""
-        keys = np.sort(self.keys(hashvalues[np.newaxis]).ravel())
+        keys = np.sort(_short(self.keys(hashvalues[np.newaxis]).ravel()))
         _, found = self._search(keys, np.zeros(len(keys), np.int64))
         return set(found.tolist())
 
@@ -82,7 +86,7 @@ class BandTable:
         gives at most ``cap`` stored ids and ``cap`` ids of the batch, its earliest.
         """
         ids = np.asarray(ids, np.int32)
-        keys = self.keys(hashvalues).ravel()
+        keys = _short(self.keys(hashvalues).ravel())
         owners = np.repeat(np.arange(len(ids), dtype=np.int64), self.bands)
         order = np.lexsort((owners, keys))
         keys, owners = keys[order], owners[order]
@@ -141,6 +145,12 @@ class BandTable:
     def nbytes(self) -> int:
         """Bytes held by the sorted runs."""
         return sum(keys.nbytes + ids.nbytes for keys, ids in self._runs)
+
+
+def _short(keys: np.ndarray) -> np.ndarray:
+    """The 32-bit keys the table holds: the top halves of 64-bit ones, where the products
+    of every value of the band have mixed."""
+    return (keys >> np.uint64(32)).astype(np.uint32)
 
 
 def _merge(

@@ -78,7 +78,7 @@ def test_runs_stay_few_and_hold_every_entry():
     for item in range(1000):
         table.add(np.array([item]), np.array([[item, item + 1, item + 2, item + 3]], np.uint32))
     assert table.runs <= 12  # size-tiered: O(log n) runs
-    assert table.nbytes == 1000 * 4 * (8 + 4)
+    assert table.nbytes == 1000 * 4 * (4 + 4)  # a 32-bit key and a 32-bit id per entry
 
 
 def test_runs_past_the_merge_bound_stay_apart_and_find_what_a_merged_table_finds(monkeypatch):
