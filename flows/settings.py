@@ -45,7 +45,7 @@ class Settings:
     lock_wait: float = 30.0
     #: DuckDB's ``memory_limit`` for the run's connection to the warehouse (``"1GB"``; empty:
     #: DuckDB's default, 80% of RAM). Unbounded, DuckDB keeps every block it wrote cached.
-    writer_memory: str = "400MB"
+    writer_memory: str = "150MB"
     #: ``auto`` (default: ``processes`` for runs of many files, the flow process for a few),
     #: ``threads``, ``processes`` (a pool of ``workers`` processes) or ``dask``; with
     #: ``dask``, ``dask_address`` names a running scheduler (``tcp://host:8786``) or, when
