@@ -60,6 +60,14 @@ class Writer:
             self._opened = time.monotonic()
         try:
             yield self._con
+        except (duckdb.InterruptException, RuntimeError) as error:
+            # DuckDB turns a Ctrl-C during a statement into RuntimeError('Query interrupted'),
+            # which a task's retries would take for a failure and run again: the run went on.
+            if not _interrupted(error):
+                self.release()
+                raise
+            self._close_quietly()
+            raise KeyboardInterrupt from error
         except (duckdb.Error, OSError) as error:
             self._close_quietly()
             raise (unusable(self.path, error) or error) from error
@@ -89,6 +97,11 @@ class Writer:
                 con.close()
             except (duckdb.Error, OSError) as error:
                 raise (unusable(self.path, error) or error) from error
+
+
+def _interrupted(error: Exception) -> bool:
+    """Whether DuckDB raised ``error`` because SIGINT interrupted a statement."""
+    return isinstance(error, duckdb.InterruptException) or str(error) == "Query interrupted"
 
 
 def _let_in(path: Path) -> None:
