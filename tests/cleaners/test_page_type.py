@@ -6,11 +6,15 @@ languages in random order, so what is tested is the shape of a page, not its wor
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import trafilatura
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml.html import document_fromstring
 
-from cleaners import clean_html, clean_text
+from cleaners import clean_html, clean_text, page_type
 from cleaners.page_type import (
     ARTICLE,
     PAGE_TYPES,
@@ -137,3 +141,11 @@ def test_url_shape_not_url_words() -> None:
     front = url_features("https://a.example/")
     assert article["url_year"] == 1 and article["url_slug_hyphens"] == 5
     assert front["url_root"] == 1 and front["url_slug_hyphens"] == 0
+
+
+@given(st.text(alphabet="0123456789.,:/-$€£¥ EURUSDGBPab\n", max_size=60))
+def test_the_price_pattern_finds_what_it_would_without_its_lookahead(text: str) -> None:
+    """The lookahead only skips positions where no match can start."""
+    bare = page_type._PRICE.pattern.removeprefix("(?=[\\d$€£¥₹₽₩₺₴₪฿])")
+    assert bare != page_type._PRICE.pattern
+    assert page_type._PRICE.findall(text) == re.findall(bare, text)
