@@ -124,9 +124,6 @@ class _MemoryIndex:
         self._sizes = array("l")
         self._signatures = _SignatureRows(spec.num_perm, spec.dtype)
 
-    def __contains__(self, key: str) -> bool:
-        return self._keys.rows([key])[0] >= 0
-
     def known(self, keys: Sequence[str]) -> list[bool]:
         return [row >= 0 for row in self._keys.rows(keys)]
 
@@ -215,9 +212,6 @@ class _RedisEntries:
         self._name = name
         self._spec = spec
 
-    def __contains__(self, key: str) -> bool:
-        return bool(self._client.hexists(self._name, key))
-
     def known(self, keys: Sequence[str]) -> list[bool]:
         pipe = self._client.pipeline(transaction=False)
         for key in keys:
@@ -281,9 +275,6 @@ class _RedisIndex:
         self._number = client.register_script(_NUMBER)
         self._counter, self._numbers = f"{name}:counter", f"{name}:numbers"
         self._client = client
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._entries
 
     def known(self, keys: Sequence[str]) -> list[bool]:
         return self._entries.known(keys)
@@ -349,8 +340,9 @@ class MinHashIndex:
             else _RedisIndex(spec, bands, redis_config)
         )  # fmt: skip
 
-    def __contains__(self, key: str) -> bool:
-        return key in self._store
+    def known(self, keys: Sequence[str]) -> list[bool]:
+        """Whether each of ``keys`` is indexed: one lookup for all of them."""
+        return self._store.known(keys)
 
     def add_many(self, entries: Sequence[Entry]) -> None:
         """Index entries whose roots are known (e.g. restored from the warehouse). An entry
@@ -375,7 +367,7 @@ class MinHashIndex:
         for item in items:
             require_same_spec(self.spec, item[2].spec)
             batch.setdefault(item[0], item)
-        known = self._store.known(list(batch))
+        known = self.known(list(batch))
         new = [item for item, there in zip(batch.values(), known, strict=True) if not there]
         return self._store.link(new, choose) if new else {}
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 
@@ -145,8 +146,9 @@ class ArticleIndex:
         self.policy = policy
         self._index = MinHashIndex(policy.spec, policy.bands, redis_config)
 
-    def __contains__(self, article_id: str) -> bool:
-        return article_id in self._index
+    def known(self, article_ids: Sequence[str]) -> list[bool]:
+        """Whether each article is indexed: one lookup for a batch."""
+        return self._index.known(article_ids)
 
     def add(
         self, article_id: str, site: str | None, sig: Signature, duplicate_of: str | None = None
@@ -376,13 +378,15 @@ _RESTORE_BATCH = 50_000
 def _add_many(
     index: MinHashIndex, rows: Iterable[tuple[str, str | None, Signature, str | None]]
 ) -> None:
-    """Index ``(key, group, sig, root or None)`` rows not indexed yet, in large batches."""
-    batch: dict[str, Entry] = {}
-    for key, group, sig, root in rows:
-        if key not in batch and key not in index:
-            batch[key] = Entry(key, group, root or key, sig)
-        if len(batch) >= _RESTORE_BATCH:
-            index.add_many(list(batch.values()))
-            batch = {}
-    if batch:
-        index.add_many(list(batch.values()))
+    """Index ``(key, group, sig, root or None)`` rows not indexed yet (the first of a key), in
+    large batches: one membership lookup for each."""
+    rows = iter(rows)
+    while chunk := list(islice(rows, _RESTORE_BATCH)):
+        batch: dict[str, Entry] = {}
+        for key, group, sig, root in chunk:
+            if key not in batch:
+                batch[key] = Entry(key, group, root or key, sig)
+        known = index.known(list(batch))
+        new = [entry for entry, there in zip(batch.values(), known, strict=True) if not there]
+        if new:
+            index.add_many(new)

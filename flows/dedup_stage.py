@@ -88,7 +88,8 @@ class Deduplicator:
         own text), then passages link, and the articles left as originals are checked once
         more against the articles their passages reached (see
         :meth:`ArticleIndex.link_by_passages`)."""
-        new = [d for d in cleaned.docs if d.article_id not in self.articles]
+        known = self.articles.known([d.article_id for d in cleaned.docs])
+        new = [d for d, there in zip(cleaned.docs, known, strict=True) if not there]
         new_ids = {d.article_id for d in new}
         copies = self.articles.link((d.article_id, d.article.site, d.signature) for d in new)
         self.sites.observe(
