@@ -96,12 +96,16 @@ def measured(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
 
 
 def presswash_env(prefect_home: Path, **settings: str) -> dict[str, str]:
-    """A new user's environment: no presswash settings, no Prefect server configured (so
-    each run starts Prefect's temporary server), one Prefect home kept between runs as a
-    user's is. The server's start-up timeout is raised, for a loaded shared machine."""
+    """A new user's environment: no Prefect server configured, one Prefect home kept between
+    runs as a user's is, and no presswash settings but ``reuse_server = false``: each run
+    starts and stops a temporary Prefect server, so that the server's start-up and CPU are
+    the run's (a user's first run pays as much; the reusable server, the default, is
+    detached and would outlive the run as a process left behind). The server's start-up
+    timeout is raised, for a loaded shared machine."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API", "PRESSWASH_"))}
     env["PREFECT_HOME"] = str(prefect_home)
     env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "600"
+    env["PRESSWASH_REUSE_SERVER"] = "false"
     env |= {f"PRESSWASH_{name.upper()}": value for name, value in settings.items()}
     return env
 
@@ -229,7 +233,7 @@ def datatrove_pipeline(corpus: Path, work: Path, tasks: int = 2) -> dict[str, in
         ).run()
     kept = sum(
         len(path.read_bytes().splitlines()) if path.suffix == ".jsonl" else _gz_lines(path)
-        for path in (out / "kept").iterdir()
+        for path in (out / "kept").glob("*")  # no folder at all when the filters keep nothing
     )
     clustered = sum((path.stat().st_size // 4) for path in (out / "clusters").glob("*.remove"))
     docs = sum(1 for _ in corpus.rglob("*.txt"))
