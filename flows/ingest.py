@@ -27,7 +27,7 @@ from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 import warehouse
-from flows import progress, run_report, runners, stages
+from flows import interrupts, progress, run_report, runners, stages
 from flows.caching import CACHE_DAYS, clean_batch_key
 from flows.dedup_stage import Deduped, Deduplicator, redis_config, reject_row
 from flows.resign import resign_stale
@@ -119,6 +119,7 @@ def ingest(
         gc.freeze()
         display.start(len(discovery.files), rejected=len(discovery.rejects))
         for cleaned in _cleaned_batches(discovery.files, settings, writer.release):
+            interrupts.check()
             repeats = stages.drop_repeats(cleaned)
             # quote(): Prefect would otherwise walk every row of a batch (and the indexes)
             # looking for futures, which costs more than the dedup itself.

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import warehouse
-from flows import prefect_server, progress
+from flows import interrupts, prefect_server, progress
 from flows.cli import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from flows.settings import Settings, as_parameter, load_settings
 
@@ -63,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
             # it on request. After the import: Prefect sets up its loggers when imported.
             for name in ("prefect.flow_runs", "prefect.task_runs"):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
+            # Prefect's event sender warns at exit of events it had still to send, as after
+            # an interrupt: Prefect's bookkeeping, not the run's.
+            logging.getLogger("EventsWorker").setLevel(logging.ERROR)
 
         tracker = stack.enter_context(
             progress.tracking(
@@ -72,9 +75,13 @@ def run(args: argparse.Namespace) -> int:
         )  # fmt: skip
         stack.enter_context(progress.showing(progress.TrackedDisplay(tracker)))
         flow = ingest.with_options(task_runner=task_runner(settings))
+        stack.enter_context(interrupts.obeyed())
         try:
             report = flow(paths=paths, db=db, settings=as_parameter(settings))
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, Exception) as exc:
+            # An interrupt can surface as another error of the code it cut short.
+            if not (isinstance(exc, KeyboardInterrupt) or interrupts.requested()):
+                raise
             counts = ", ".join(f"{n} {name}" for name, n in tracker.counts.items())
             print(
                 f"presswash run: interrupted after {tracker.done} of {tracker.total or '?'} "
