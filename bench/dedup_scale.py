@@ -5,15 +5,16 @@
 For each size N, a synthetic store of N article signatures (random values, 128 per article,
 as ``ARTICLE_SPEC`` stores them) is written to ``DIR/N`` once (reused by later runs): the
 signatures as one ``.npy`` file and their band entries as a :class:`~dedup.band_store.
-BandStore`, both built in bounded memory. A fresh process then opens them memory-mapped and
-links batches of articles as the dedup stage links a batch: band keys, the stored buckets
-(``BandStore.search``) and the batch's own (``BandTable.link``), then each candidate verified
-on its stored signature (estimated Jaccard). Half of each batch are copies of stored articles
-with a tenth of their values changed (estimated Jaccard about 0.82), half new articles.
+BandStore`, both built in bounded memory. A fresh process then opens them (read with
+``pread``, nothing memory-mapped) and links batches of articles as the dedup stage links a
+batch: band keys, the stored buckets (``BandStore.search``) and the batch's own
+(``BandTable.link``), then each candidate verified on its stored signature (estimated
+Jaccard). Half of each batch are copies of stored articles with a tenth of their values
+changed (estimated Jaccard about 0.82), half new articles.
 
 Printed per size: build time, the link process's median time per batch and articles/s, the
-recall of the planted copies, and its peak RSS (``ru_maxrss``: file pages mapped in count
-too) beside its anonymous memory (the heap, ``RssAnon``). Random values share no bands by
+recall of the planted copies, and its peak RSS (``ru_maxrss``) beside its anonymous memory
+at the end (the heap, ``RssAnon``). Random values share no bands by
 chance, so the candidates are the planted copies: this measures the index, not the
 candidate load of real text (see ``bench/dedup_quality.py`` for that).
 """
@@ -31,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dedup.band_store import BandStore, random_access
+from dedup.band_store import BandStore, NpyFile, write_npy_header
 from dedup.band_table import BandTable
 from dedup.matching import ARTICLE_POLICY
 
@@ -45,18 +46,17 @@ def build(directory: Path, size: int) -> None:
     """Write ``size`` random signatures and their band store under ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(size)
-    signatures = np.lib.format.open_memmap(
-        directory / "signatures.npy", "w+", np.uint32, (size, NUM_PERM)
-    )
-    for start in range(0, size, CHUNK):
-        stop = min(start + CHUNK, size)
-        signatures[start:stop] = rng.integers(0, 2**32, (stop - start, NUM_PERM), np.uint32)
-    signatures.flush()
+    with open(directory / "signatures.npy", "wb") as out:
+        write_npy_header(out, np.dtype(np.uint32), (size, NUM_PERM))
+        for start in range(0, size, CHUNK):
+            stop = min(start + CHUNK, size)
+            rng.integers(0, 2**32, (stop - start, NUM_PERM), np.uint32).tofile(out)
+    signatures = NpyFile(directory / "signatures.npy")
 
     def chunks():
         for start in range(0, size, CHUNK):
             stop = min(start + CHUNK, size)
-            yield np.arange(start, stop), np.asarray(signatures[start:stop])
+            yield np.arange(start, stop), signatures.read([(start, stop)])
 
     BandStore.build(directory / "bands", *ARTICLE_POLICY.bands, chunks())
     (directory / "done").write_text("")
@@ -65,13 +65,13 @@ def build(directory: Path, size: int) -> None:
 def link(directory: Path) -> dict[str, float]:
     """Link :data:`BATCHES` batches against the store; figures of this process."""
     store = BandStore(directory / "bands")
-    signatures = random_access(np.load(directory / "signatures.npy", mmap_mode="r"))
-    size = len(signatures)
+    signatures = NpyFile(directory / "signatures.npy")
+    size = signatures.size
     rng = np.random.default_rng(0)
     seconds, found, planted = [], 0, 0
     for b in range(BATCHES):
         originals = rng.integers(0, size, BATCH // 2)
-        copies = np.array(signatures[np.sort(originals)])
+        copies = signatures.rows(np.sort(originals))
         changed = rng.random(copies.shape) < 0.1
         copies[changed] = rng.integers(0, 2**32, int(changed.sum()), np.uint32)
         fresh = rng.integers(0, 2**32, (BATCH - len(copies), NUM_PERM), np.uint32)
@@ -79,7 +79,7 @@ def link(directory: Path) -> dict[str, float]:
         t0 = time.perf_counter()
         positions, ids = store.search(batch)
         order = np.argsort(ids, kind="stable")  # read the stored rows in file order
-        stored = signatures[ids[order]]
+        stored = signatures.rows(ids[order])
         jaccard = np.count_nonzero(stored == batch[positions[order]], axis=1) / NUM_PERM
         matched = np.unique(positions[order][jaccard >= ARTICLE_POLICY.near_jaccard])
         BandTable(*ARTICLE_POLICY.bands).link(np.arange(size, size + BATCH) + b * BATCH, batch)
