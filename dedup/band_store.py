@@ -104,8 +104,10 @@ class BandStore:
         ``hashvalues[i]`` (at most ``cap`` per bucket)."""
         keys = self.table.keys(hashvalues).ravel()
         owners = np.repeat(np.arange(len(hashvalues), dtype=np.int64), self.bands)
+        order = np.argsort(keys)  # sorted needles: searchsorted walks the blocks in order
+        keys, owners = keys[order], owners[order]
         stored = self._blocks_for(keys)
-        stored_keys, stored_ids = stored["key"], stored["id"]
+        stored_keys, stored_ids = np.ascontiguousarray(stored["key"]), stored["id"]
         # The blocks read are in file order and each holds, from a key's first position on,
         # the cap entries after it: searched as one array, they give each key's bucket.
         first = np.searchsorted(stored_keys, keys, side="left")
