@@ -8,7 +8,7 @@ holds only a sparse index of every :data:`FENCE`-th key (8 bytes per 256 entries
 blocks it needs (merged where they touch) with one ``pread`` each, and binary-searches them
 in memory: ``O(log n)`` per key. The files are not memory-mapped: every page a lookup
 touched would stay mapped, and the process's resident memory would grow towards the size
-of the files (2.5 GB after 12 batches against 10 million articles, 9.4 GB on another day); read, the pages stay in
+of the files (2.5 GB after 12 batches against 10 million articles); read, the pages stay in
 the kernel's cache, where they count against no process.
 
 The files are written once from a stream of ``(ids, hashvalues)`` chunks in bounded memory:
