@@ -54,6 +54,9 @@ def predicted_originals(
                 (doc.doc_id, doc.site, whole) for doc, (whole, _) in zip(batch, signed, strict=True)
             )
         )
+        originals.update(
+            (article, merge.into) for merge in index.take_merges() for article in merge.articles
+        )
         parts = [
             (doc.doc_id, [(passage_id(doc.doc_id, i), sig) for i, sig in enumerate(sigs) if sig])
             for doc, (_, sigs) in zip(batch, signed, strict=True)

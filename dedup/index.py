@@ -170,6 +170,19 @@ class _MemoryIndex:
     def candidates(self, signature: Signature) -> list[Entry]:
         return [self._entry(row) for row in sorted(self._table.query(signature.hashvalues))]
 
+    def added_order(self, keys: Sequence[str]) -> list[int]:
+        return self._keys.rows(keys)
+
+    def merge(self, root: str, into: str) -> list[str]:
+        root_row, into_row = self._keys.rows([root, into])
+        if root_row < 0 or into_row < 0:
+            return []
+        roots = np.frombuffer(self._roots, dtype=np.int64)
+        members = np.flatnonzero(roots == root_row)
+        roots[members] = into_row
+        del roots  # the array cannot grow while numpy holds a view of it
+        return [self._keys.key(int(row)) for row in members]
+
     def _append(self, entries: Sequence[Entry]) -> np.ndarray:
         """Store entries (banding is the caller's); return their row numbers."""
         rows = self._keys.add([entry.key for entry in entries])
@@ -383,6 +396,27 @@ class MinHashIndex:
     def set_root(self, key: str, root: str) -> None:
         """Make ``root`` the root of the indexed ``key`` (a link found after it was added)."""
         self._store.set_root(key, root)
+
+    @property
+    def merges(self) -> bool:
+        """Whether :meth:`merge` and :meth:`added_order` work here: in memory, not in Redis
+        (where workers agree on one original per item, see :class:`_RedisIndex`, and a
+        merge would need the same agreement over whole clusters)."""
+        return isinstance(self._store, _MemoryIndex)
+
+    def added_order(self, keys: Sequence[str]) -> list[int]:
+        """The place of each key in the order the index was given them (-1: not indexed);
+        an index restored from the warehouse is given articles in landing order."""
+        if not isinstance(self._store, _MemoryIndex):
+            raise NotImplementedError("the Redis index keeps no order of its keys")
+        return self._store.added_order(keys)
+
+    def merge(self, root: str, into: str) -> list[str]:
+        """Make ``into`` the root of every entry whose root is ``root`` (``root`` included);
+        return their keys (none if either is not indexed here)."""
+        if not isinstance(self._store, _MemoryIndex):
+            raise NotImplementedError("clusters are not merged in the Redis index")
+        return self._store.merge(root, into)
 
     def candidates(self, signature: Signature) -> list[Entry]:
         """Entries sharing at least one band with ``signature``."""

@@ -32,7 +32,12 @@ unrelated candidates (measured below 0.33 containment, same-site chrome included
 thresholds were chosen on the ``tune`` half of the sites of ``bench/dedup_quality.py``).
 
 A duplicate links to the root of its best match, the first-landed article of the cluster, so
-chains (a copy of a copy) resolve to one original.
+chains (a copy of a copy) resolve to one original. An article that matches members of two
+clusters bridges them: copies of one story that landed before their original (its first
+half, a heavily edited copy) do not match each other and start clusters of their own, and
+the original, when it lands, matches both. The younger cluster then joins the older one
+(:meth:`ArticleIndex.take_merges` says which articles it re-pointed, for the warehouse to
+follow), so every copy of the story ends with one original whatever the landing order.
 """
 
 from __future__ import annotations
@@ -91,6 +96,16 @@ ARTICLE_POLICY = ArticlePolicy()
 
 
 @dataclass(frozen=True, slots=True)
+class Merge:
+    """A cluster joined to an older one: its original ``root`` and every article that had
+    it as original (``articles``, ``root`` included) now have ``into`` as original."""
+
+    root: str
+    into: str
+    articles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Match:
     """An indexed article that a query signature duplicates, and that article's original."""
 
@@ -145,6 +160,7 @@ class ArticleIndex:
     ) -> None:
         self.policy = policy
         self._index = MinHashIndex(policy.spec, policy.bands, redis_config)
+        self._merges: list[Merge] = []
 
     def known(self, article_ids: Sequence[str]) -> list[bool]:
         """Whether each article is indexed: one lookup for a batch."""
@@ -175,8 +191,82 @@ class ArticleIndex:
     def link(self, batch: Iterable[tuple[str, str | None, Signature]]) -> dict[str, str]:
         """Add ``(article_id, site, sig)`` in order; return ``{duplicate_id: original_id}``
         for those that duplicate an article added before them (in this batch or earlier).
-        Articles already in the index are skipped."""
-        return self._index.link(batch, self._original)
+        Articles already in the index are skipped.
+
+        An article whose matches have different originals merges their clusters into the
+        one landed first (in memory; the Redis index does not merge): the returned links
+        follow the merge, and :meth:`take_merges` lists the articles of earlier batches it
+        re-pointed."""
+        bridges: list[set[str]] = []
+
+        def choose(site: str | None, sig: Signature, candidates: list[Entry]) -> str | None:
+            matches = _verify(sig, candidates, self.policy)
+            if not matches:
+                return None
+            if len({match.original_id for match in matches}) > 1:
+                bridges.append(self._bridged(matches, candidates))
+            return matches[0].original_id
+
+        batch = list(batch)
+        links = self._index.link(batch, choose)
+        if bridges and self._index.merges:
+            links = self._merge(bridges, links, {key for key, _, _ in batch})
+        return links
+
+    def _bridged(self, matches: list[Match], candidates: list[Entry]) -> set[str]:
+        """The roots an article's ``matches`` bridge: its best match's, and those of other
+        clusters whose best-matching article is itself mostly contained in that best match,
+        or contains it (``edited_containment``). An article heavy with chrome matches
+        unrelated stories of its site that share none of their text with each other; the
+        original of a story matches its half and its edited copy, which share much."""
+        entries = {entry.key: entry for entry in candidates}
+        best = entries[matches[0].article_id]
+        others: dict[str, Entry] = {}
+        for match in matches[1:]:  # best first: the first of each other root is its best
+            if match.original_id != matches[0].original_id:
+                others.setdefault(match.original_id, entries[match.article_id])
+        if not others:
+            return {matches[0].original_id}
+        _, containment, _ = _containment(best.signature, list(others.values()))
+        bridged = {
+            root
+            for root, c in zip(others, containment, strict=True)
+            if c >= self.policy.edited_containment
+        }
+        return bridged | {matches[0].original_id}
+
+    def take_merges(self) -> list[Merge]:
+        """The cluster merges made since the last call, in order."""
+        merges, self._merges = self._merges, []
+        return merges
+
+    def _merge(
+        self, bridges: list[set[str]], links: dict[str, str], batch: set[str]
+    ) -> dict[str, str]:
+        """Merge each set of bridged roots into its first-landed; ``links`` of the ``batch``
+        re-pointed, and its merged roots linked."""
+        moved: dict[str, str] = {}
+
+        def final(root: str) -> str:
+            while root in moved:
+                root = moved[root]
+            return root
+
+        for bridged in bridges:
+            roots = sorted({final(root) for root in bridged})
+            order = dict(zip(roots, self._index.added_order(roots), strict=True))
+            indexed = [root for root in roots if order[root] >= 0]
+            if len(indexed) < 2:
+                continue
+            first = min(indexed, key=order.__getitem__)
+            for root in indexed:
+                if root != first:
+                    members = self._index.merge(root, first)
+                    moved[root] = first
+                    self._merges.append(Merge(root, first, tuple(members)))
+        links = {key: final(root) for key, root in links.items()}
+        links.update({root: final(root) for root in moved if root in batch})  # copies now
+        return links
 
     def relation(self, article_id: str) -> str | None:
         """How a linked article relates to its original (:data:`COPY`, :data:`CONTAINS` or

@@ -21,7 +21,14 @@ import warehouse
 from cleaners.article import Article, without_paragraphs
 from cleaners.rules.site import REPEATED_ON_SITE
 from dedup.index import RedisConfig
-from dedup.matching import ARTICLE_POLICY, PASSAGE_POLICY, ArticleIndex, PassageIndex, passage_id
+from dedup.matching import (
+    ARTICLE_POLICY,
+    PASSAGE_POLICY,
+    ArticleIndex,
+    Merge,
+    PassageIndex,
+    passage_id,
+)
 from dedup.signatures import Signature
 from dedup.site_repetition import RepetitionRow, SiteRepetition
 from flows.stages import Cleaned, CleanedDoc
@@ -92,6 +99,7 @@ class Deduplicator:
         new = [d for d, there in zip(cleaned.docs, known, strict=True) if not there]
         new_ids = {d.article_id for d in new}
         copies = self.articles.link((d.article_id, d.article.site, d.signature) for d in new)
+        merges = self.articles.take_merges()
         self.sites.observe(
             (site, doc.article_id, doc.paragraph_hashes)
             for doc in new
@@ -126,12 +134,30 @@ class Deduplicator:
             relation = self.articles.relation(doc.article_id) if original else None
             _add_rows(out.batch, doc, original, relation, passage_links)
         out.batch.rejects = [reject_row(r) for r in out.rejects]
+        self._add_merges(out.batch, merges, new_ids)
         out.batch.site_passages = [
             {"site": r.site, "passage_hash": r.passage_hash, "article_count": r.article_count,
              "first_seen": r.first_seen}
             for r in self.sites.changes()
         ]  # fmt: skip
         return out
+
+    def _add_merges(self, batch: warehouse.Batch, merges: list[Merge], new_ids: set[str]) -> None:
+        """The rows of cluster merges: the audit row of each, and the stored articles whose
+        original changed (this batch's own rows already carry their new original)."""
+        batch.cluster_merges = [
+            {"merged_root": m.root, "into_root": m.into, "articles": len(m.articles)}
+            for m in merges
+        ]
+        moved = {a for m in merges for a in m.articles if a not in new_ids}
+        batch.relinks = [
+            {
+                "article_id": article_id,
+                "duplicate_of": self.articles.original(article_id),
+                "duplicate_relation": self.articles.relation(article_id),
+            }
+            for article_id in sorted(moved)
+        ]
 
 
 def _without_site_chrome(doc: CleanedDoc, flags: list[bool]) -> CleanedDoc:

@@ -88,6 +88,16 @@ SITE_PASSAGE_COLUMNS = pa.schema(
 INBOX_FILE_COLUMNS = pa.schema(
     [("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64())]
 )
+RELINK_COLUMNS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("duplicate_of", pa.string()),
+        ("duplicate_relation", pa.string()),
+    ]
+)
+CLUSTER_MERGE_COLUMNS = pa.schema(
+    [("merged_root", pa.string()), ("into_root", pa.string()), ("articles", pa.int32())]
+)
 
 _REQUIRED = {
     "articles": ("article_id", "source", "body", "word_count", "page_type"),
@@ -98,6 +108,8 @@ _REQUIRED = {
     "article_signatures": ("article_id", "spec", "size", "hashvalues"),
     "passage_signatures": ("passage_id", "article_id", "spec", "size", "hashvalues"),
     "site_passages": ("site", "passage_hash", "article_count", "first_seen"),
+    "relinks": ("article_id", "duplicate_of", "duplicate_relation"),
+    "cluster_merges": ("merged_root", "into_root", "articles"),
 }
 
 
@@ -110,7 +122,10 @@ class Batch:
     :data:`PASSAGE_COLUMNS`, removal rows those of :data:`REMOVAL_COLUMNS`, reject rows
     ``source`` and ``reason`` (and ``position``, where in its container), inbox file rows
     ``path``, ``size`` and ``mtime_ns`` (files of a watched inbox this batch took, recorded
-    in the same transaction so each is taken once). ``run_id`` and ``ingested_at``
+    in the same transaction so each is taken once), relink rows ``article_id``,
+    ``duplicate_of`` and ``duplicate_relation`` (stored articles whose cluster joined an
+    older one, updated) and cluster merge rows ``merged_root``, ``into_root`` and
+    ``articles`` (the audit of those joins). ``run_id`` and ``ingested_at``
     (default: landing time, naive taken as UTC) stamp every article and reject of the batch.
     """
 
@@ -123,6 +138,8 @@ class Batch:
     article_signatures: list[Row] = field(default_factory=list)
     passage_signatures: list[Row] = field(default_factory=list)
     site_passages: list[Row] = field(default_factory=list)
+    relinks: list[Row] = field(default_factory=list)
+    cluster_merges: list[Row] = field(default_factory=list)
     ingested_at: dt.datetime | None = None
 
 
@@ -169,6 +186,10 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
         "_batch_site_passages": _to_table(
             "site_passages", batch.site_passages, SITE_PASSAGE_COLUMNS
         ),
+        "_batch_relinks": _to_table("relinks", batch.relinks, RELINK_COLUMNS),
+        "_batch_cluster_merges": _to_table(
+            "cluster_merges", batch.cluster_merges, CLUSTER_MERGE_COLUMNS
+        ),
     }
     ids = tables["_batch_articles"]["article_id"]
     _check_parents("passages", tables["_batch_passages"], ids)
@@ -189,6 +210,10 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
         con.execute(_INSERT_PASSAGE_SIGNATURES, {"existing": sorted(signed)})
         con.execute(_INSERT_ARTICLE_SIGNATURES)
         con.execute(_UPSERT_SITE_PASSAGES)
+        if batch.relinks:
+            con.execute(_UPDATE_RELINKS)
+        if batch.cluster_merges:
+            con.execute(_INSERT_CLUSTER_MERGES, stamp)
 
     return LandResult(
         landed=tuple(i for i in batch_ids if i not in existing),
@@ -276,6 +301,15 @@ _INSERT_INBOX_FILES = """
 INSERT INTO inbox_files BY NAME
 SELECT DISTINCT f.*, $run_id AS run_id, $at AS processed_at FROM _batch_inbox_files AS f
 ON CONFLICT DO NOTHING
+"""
+#: Articles of earlier batches whose cluster joined an older one (see ``cluster_merges``).
+_UPDATE_RELINKS = """
+UPDATE articles SET duplicate_of = r.duplicate_of, duplicate_relation = r.duplicate_relation
+FROM _batch_relinks AS r WHERE articles.article_id = r.article_id
+"""
+_INSERT_CLUSTER_MERGES = """
+INSERT INTO cluster_merges BY NAME
+SELECT m.*, $run_id AS run_id, $at AS merged_at FROM _batch_cluster_merges AS m
 """
 _INSERT_ARTICLE_SIGNATURES = """
 INSERT INTO article_signatures BY NAME

@@ -619,3 +619,31 @@ def test_article_detail_lists_parts_in_order(con: duckdb.DuckDBPyConnection) -> 
     assert [p["text"] for p in detail.passages] == ["First.", "Second.", "Third."]
     assert [r["kind"] for r in detail.removals] == ["legal", "widget"]
     assert article_detail(con, "nope") is None
+
+
+def test_a_cluster_merge_relinks_stored_articles_and_is_recorded(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """H and E landed as originals (E with a copy of its own); a later batch, whose article O
+    bridged them, relinks E's cluster to H and records the merge with its run."""
+    first = batch_of(
+        article_rows("H", ["top half"]), article_rows("E", ["edited"]), ingested_at=T0
+    )
+    first.articles.append(article_rows("E2", ["edited"])[0] | {"duplicate_of": "E"})
+    land(con, first)
+    second = batch_of(article_rows("O", ["whole story"]), run_id="r2", ingested_at=T0)
+    second.articles[0] |= {"duplicate_of": "H", "duplicate_relation": "contains"}
+    second.relinks = [
+        {"article_id": "E", "duplicate_of": "H", "duplicate_relation": "contains"},
+        {"article_id": "E2", "duplicate_of": "H", "duplicate_relation": "contains"},
+    ]
+    second.cluster_merges = [{"merged_root": "E", "into_root": "H", "articles": 3}]
+    land(con, second)
+    rows = con.execute(
+        "SELECT article_id, duplicate_of, duplicate_relation FROM articles ORDER BY 1"
+    ).fetchall()
+    assert rows == [
+        ("E", "H", "contains"), ("E2", "H", "contains"), ("H", None, None), ("O", "H", "contains")
+    ]  # fmt: skip
+    merges = con.execute("SELECT merged_root, into_root, articles, run_id FROM cluster_merges")
+    assert merges.fetchall() == [("E", "H", 3, "r2")]
