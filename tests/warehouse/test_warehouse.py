@@ -626,9 +626,7 @@ def test_a_cluster_merge_relinks_stored_articles_and_is_recorded(
 ) -> None:
     """H and E landed as originals (E with a copy of its own); a later batch, whose article O
     bridged them, relinks E's cluster to H and records the merge with its run."""
-    first = batch_of(
-        article_rows("H", ["top half"]), article_rows("E", ["edited"]), ingested_at=T0
-    )
+    first = batch_of(article_rows("H", ["top half"]), article_rows("E", ["edited"]), ingested_at=T0)
     first.articles.append(article_rows("E2", ["edited"])[0] | {"duplicate_of": "E"})
     land(con, first)
     second = batch_of(article_rows("O", ["whole story"]), run_id="r2", ingested_at=T0)
