@@ -19,6 +19,7 @@ markup is gone (weaker: the schema and form features are lost with the markup).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -278,7 +279,7 @@ def _innermost(elements: list[HtmlElement]) -> Iterator[HtmlElement]:
     exactly when it is an ancestor of the next one: a walk up from that one, instead of a
     search of its whole subtree.
     """
-    for element, following in zip(elements, [*elements[1:], None], strict=True):
+    for element, following in itertools.zip_longest(elements, elements[1:]):
         parent = following.getparent() if following is not None else None
         while parent is not None and parent is not element:
             parent = parent.getparent()

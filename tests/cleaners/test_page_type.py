@@ -19,6 +19,7 @@ from cleaners.page_type import (
     ARTICLE,
     PAGE_TYPES,
     classify_html,
+    html_blocks,
     html_features,
     text_features,
     url_features,
@@ -149,3 +150,20 @@ def test_the_price_pattern_finds_what_it_would_without_its_lookahead(text: str) 
     bare = page_type._PRICE.pattern.removeprefix("(?=[\\d$€£¥₹₽₩₺₴₪฿])")
     assert bare != page_type._PRICE.pattern
     assert page_type._PRICE.findall(text) == re.findall(bare, text)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Just text, <b>bold</b> in it, a sentence long enough to keep.<br>And a second line.",
+        "<span>Text in spans only, a sentence long enough to keep.</span><span>Another.</span>",
+        "",
+    ],
+)
+def test_a_page_without_block_elements_is_typed_not_a_crash(body: str) -> None:
+    """No paragraph-like element at all (text straight in <body>, spans, nothing): the
+    innermost-block walk has nothing to pair and must give no blocks, not fail."""
+    page = f"<html><head><title>T</title></head><body>{body}</body></html>"
+    assert html_blocks(document_fromstring(page)) == []
+    assert classify_html(document_fromstring(page), None) in PAGE_TYPES
+    assert clean_html(page).page_type in PAGE_TYPES  # cleaned, not a "cleaning failed" reject
