@@ -93,7 +93,7 @@ class BandStore:
                     entries = np.fromfile(Path(spill) / f"{p:03d}.bin", _ENTRY)
                     entries = entries[np.argsort(entries["key"], kind="stable")]
                     entries.tofile(out)  # written, not mapped: the build's memory stays small
-                    fences.append(entries["key"][-start % FENCE :: FENCE])
+                    fences.append(entries["key"][-start % FENCE :: FENCE].copy())  # not a view
                     start += len(entries)
             np.save(directory / "fences.npy", np.concatenate(fences))
         (directory / "bands.json").write_text(json.dumps({"bands": bands, "rows": rows}))
