@@ -152,6 +152,15 @@ def test_the_price_pattern_finds_what_it_would_without_its_lookahead(text: str) 
     assert page_type._PRICE.findall(text) == re.findall(bare, text)
 
 
+@given(st.text(alphabet="0123456789./-:a_ \n٣", max_size=40))
+def test_the_date_and_clock_patterns_match_as_with_a_leading_word_boundary(text: str) -> None:
+    """``\\d(?<!\\w\\d)`` is the patterns' fast spelling of ``\\b\\d``."""
+    assert page_type._NUMERIC_DATE.findall(text) == re.findall(
+        r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b", text
+    )
+    assert page_type._CLOCK.findall(text) == re.findall(r"\b\d{1,2}:\d{2}\b", text)
+
+
 @pytest.mark.parametrize(
     "body",
     [
