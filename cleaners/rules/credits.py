@@ -27,13 +27,15 @@ _BYLINE = re.compile(
 @block_rule("contributed_line", Kind.CREDIT)
 def contributed_line(block: Block) -> bool:
     """ "— Jane Roe contributed reporting", "X and Y contributed to this article"."""
-    return len(block.key) <= _CREDIT_CHARS and bool(_CONTRIBUTED.match(block.key))
+    key = block.key  # every match holds the word: a substring test spares the regex
+    return len(key) <= _CREDIT_CHARS and "contributed" in key and bool(_CONTRIBUTED.match(key))
 
 
 @block_rule("reporting_credit", Kind.CREDIT)
 def reporting_credit(block: Block) -> bool:
     """ "Reporting by Jane Roe; editing by John Doe", "(Additional reporting by X)"."""
-    return len(block.key) <= _CREDIT_CHARS and bool(_REPORTING_BY.match(block.key))
+    key = block.key
+    return len(key) <= _CREDIT_CHARS and " by " in key and bool(_REPORTING_BY.match(key))
 
 
 @block_rule("byline", Kind.CREDIT)
