@@ -668,8 +668,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="default: the workers setting")
     parser.add_argument("--batch-size", type=int, help="default: the batch_size setting")
     parser.add_argument("--repeats", type=int, default=3, help="repeats of the comparisons")
-    parser.add_argument("--compare-pages", type=int, default=711)
-    parser.add_argument("--compare-texts", type=int, default=1000)
+    parser.add_argument("--compare-pages", type=int, default=711, help="0: no HTML comparison")
+    parser.add_argument("--compare-texts", type=int, default=1000, help="0: no signature one")
     parser.add_argument("--tmp", help="where corpora and warehouses go (default: system temp)")
     parser.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -714,14 +714,24 @@ def main() -> None:
             f"{r['wall'] / r['inputs'] * 1000:7.2f} {r['peak_pss'] / MIB:13,.0f}"
         )
 
-    html = compare_html(args.wcxb, args.compare_pages, args.repeats)
+    if args.compare_pages:
+        _print_html_comparison(compare_html(args.wcxb, args.compare_pages, args.repeats), args)
+    if args.compare_texts:
+        _print_signature_comparison(
+            compare_signatures(args.wcxb, args.compare_texts, args.repeats), args
+        )
+
+
+def _print_html_comparison(html: dict[str, float], args: argparse.Namespace) -> None:
     print(
         f"\nHTML, {html['pages']} pages, CPU s (median of {args.repeats}): clean_html "
         f"{html['ours']:.1f} ({html['pages'] / html['ours']:.1f} pages/s), trafilatura.extract "
         f"{html['theirs']:.1f} ({html['pages'] / html['theirs']:.1f} pages/s): "
         f"{html['theirs'] / html['ours']:.2f}x trafilatura's speed"
     )
-    sig = compare_signatures(args.wcxb, args.compare_texts, args.repeats)
+
+
+def _print_signature_comparison(sig: dict[str, float], args: argparse.Namespace) -> None:
     print(
         f"signatures, {sig['texts']} cleaned texts of {sig['words']:.0f} words, CPU s (median of"
         f" {args.repeats}): signatures() {sig['ours']:.2f} ({sig['texts'] / sig['ours']:,.0f}/s),"
