@@ -31,11 +31,6 @@ _CREDIT_LABEL = re.compile(
     r"^(?:photo|photos|photograph|image|picture|illustration|video|graphic)s?"
     r"(?:\s+(?:credit|courtesy|source))?\s*(?::|by\b|\||courtesy\b)"
 )
-#: Trailing credit labels: "... Photo: Jane Doe", "... | Getty Images", "... Credit: X".
-_CREDIT_TAIL = re.compile(
-    r"(?:\b(?:photo|photograph|image|picture|credit|source)s?\s*(?::|by)\s*[^.!?]{1,60}"
-    r"|\|\s*[^|.!?]{1,60})$"
-)
 #: An all-caps agency, a slash and a name closing the line ("REUTERS/Kevin Lamarque",
 #: "AFP/Getty Images"); "UX/UI" or "AR/VR" inside a sentence is not one.
 _AGENCY_SLASH = re.compile(r"\b[A-Z]{2,}/[A-Z][a-z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}[\s.)]*$")
@@ -55,11 +50,6 @@ _STOCK_AGENCY = re.compile(
 _STOCK_AGENCIES = ("getty images", "shutterstock", "alamy", "istock", "dreamstime")
 _DIMENSION = re.compile(r"^(?:[a-z]?\d{2,5}x\d{2,5}|w\d{2,5}|h\d{2,5})$")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|tiff?|bmp|svg)\b")
-_PHOTO_VERBS = re.compile(
-    r"\b(?:poses? for (?:a )?photo(?:graph)?s?|pictured|in this (?:file )?photo)"
-)
-#: A word that every match of :data:`_PHOTO_VERBS` holds.
-_PHOTO_VERB_WORDS = ("photo", "pictured")
 _CLOSING_PUNCTUATION = re.compile(r"[.!?,;:]$")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s)")
 
@@ -156,18 +146,6 @@ def stock_agency_credit(block: Block) -> bool:
         and has_any(key, _STOCK_AGENCIES)
         and bool(_STOCK_AGENCY.search(key))
         and word_count(key) <= 80
-    )
-
-
-@block_rule("photo_verb_caption", Kind.CAPTION)
-def photo_verb_caption(block: Block) -> bool:
-    """A caption's verb ("poses for a photo", "pictured") with a trailing credit label."""
-    key = block.key
-    return (
-        len(key) <= _CAPTION_CHARS
-        and has_any(key, _PHOTO_VERB_WORDS)
-        and bool(_PHOTO_VERBS.search(key))
-        and bool(_CREDIT_TAIL.search(key))
     )
 
 

@@ -98,16 +98,6 @@ BLOCK_ROWS: dict[str, Row] = {
             "The agency bought Shutterstock licences for its staff",
         ],
     ),
-    "photo_verb_caption": row(
-        [
-            "The mayor poses for a photo outside city hall. Photo: Jane Roe",
-            "Residents pictured at the market on Sunday | Ana Lima",
-        ],
-        [
-            "The mayor, pictured here in 2019, said the plan would go ahead.",
-            "She poses for a photo with every visitor.",
-        ],
-    ),
     "all_rights_reserved": row(
         [
             "All rights reserved.",
