@@ -203,8 +203,9 @@ class ArticleIndex:
             matches = _verify(sig, candidates, self.policy)
             if not matches:
                 return None
-            if len({match.original_id for match in matches}) > 1:
-                bridges.append(self._bridged(matches, candidates))
+            roots = {match.original_id for match in matches}
+            if len(roots) > 1 and len(bridged := self._bridged(matches, candidates)) > 1:
+                bridges.append(bridged)
             return matches[0].original_id
 
         batch = list(batch)
@@ -225,8 +226,6 @@ class ArticleIndex:
         for match in matches[1:]:  # best first: the first of each other root is its best
             if match.original_id != matches[0].original_id:
                 others.setdefault(match.original_id, entries[match.article_id])
-        if not others:
-            return {matches[0].original_id}
         _, containment, _ = _containment(best.signature, list(others.values()))
         bridged = {
             root

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -35,25 +36,24 @@ def _never(_block: object) -> bool:
     return False
 
 
-def _scores(off: str | None) -> tuple[str | None, dict[str, float], int]:
-    """Mean F1 per style with the rule ``off`` switched off (None: every rule on), and the
-    number of dumps where ``off`` removed something with every rule on."""
+def _scores(off: str | None) -> tuple[dict[str, float], Counter[str]]:
+    """Mean F1 per style with the rule ``off`` switched off (None: every rule on), and in how
+    many dumps each rule removed something."""
     rule = registry.get(off) if off else None
     saved = rule.test if rule else None
     if rule:
         object.__setattr__(rule, "test", _never)
     f1: dict[str, list[float]] = {}
+    fired: Counter[str] = Counter()
     try:
         for style, truth, text in _PAGES:
             article = clean_text(text)
             f1.setdefault(style, []).append(word_prf(article.text, truth)[2])
+            fired.update({r.rule for r in article.removed})
     finally:
         if rule:
             object.__setattr__(rule, "test", saved)
-    fired = 0
-    if off:
-        fired = sum(any(r.rule == off for r in clean_text(text).removed) for _, _, text in _PAGES)
-    return off, {style: statistics.fmean(values) for style, values in f1.items()}, fired
+    return {style: statistics.fmean(values) for style, values in f1.items()}, fired
 
 
 def ablate(
@@ -74,7 +74,7 @@ def ablate(
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_scores, configs))
-    _, base, _ = results[0]
+    base, fired = results[0]  # every rule on: where each one fires
     header = f"{'rule off':<28} {'fired':>6} " + " ".join(f"{s[:12]:>12}" for s in styles)
     lines = [
         f"{len(_PAGES) // len(styles)} pages; mean word F1 with every rule, then the change "
@@ -82,9 +82,9 @@ def ablate(
         header,
         f"{'(none)':<28} {'':>6} " + " ".join(f"{base[s]:12.4f}" for s in styles),
     ]
-    for off, scores, fired in results[1:]:
+    for off, (scores, _) in zip(names, results[1:], strict=True):
         deltas = " ".join(f"{scores[s] - base[s]:+12.4f}" for s in styles)
-        lines.append(f"{off:<28} {fired:>6} {deltas}")
+        lines.append(f"{off:<28} {fired[off]:>6} {deltas}")
     return "\n".join(lines)
 
 
