@@ -27,6 +27,7 @@ from datasketch import MinHashLSH
 
 from dedup.band_table import BandTable
 from dedup.key_rows import KeyRows
+from dedup.segment import Segment
 from dedup.signatures import Signature, SignatureSpec, require_same_spec
 
 
@@ -124,6 +125,9 @@ class _MemoryIndex:
         self._sizes = array("l")
         self._signatures = _SignatureRows(spec.num_perm, spec.dtype)
 
+    def __len__(self) -> int:
+        return len(self._keys)
+
     def known(self, keys: Sequence[str]) -> list[bool]:
         return [row >= 0 for row in self._keys.rows(keys)]
 
@@ -134,7 +138,11 @@ class _MemoryIndex:
             values = np.stack([entries[i].signature.hashvalues for i in banded])
             self._table.add(rows[banded], values)
 
-    def link(self, items: Sequence[Item], choose: Chooser) -> dict[str, str]:
+    def link(
+        self, items: Sequence[Item], choose: Chooser, stored: dict[int, list[Entry]] | None = None
+    ) -> dict[str, str]:
+        """As :meth:`MinHashIndex.link`; ``stored`` adds candidates found outside this index
+        (on disk, see :class:`_TieredIndex`) to the items at those positions."""
         rows = self._append([Entry(key, group, key, sig) for key, group, sig in items])
         banded = [i for i, (_, _, sig) in enumerate(items) if not sig.empty]
         candidates: dict[int, list[int]] = {}
@@ -145,10 +153,12 @@ class _MemoryIndex:
             owners, starts, counts = np.unique(positions, return_index=True, return_counts=True)
             for owner, start, count in zip(owners, starts, counts, strict=True):
                 candidates[banded[owner]] = found[start : start + count]
+        stored = stored or {}
         links: dict[str, str] = {}
-        for i, rows_found in candidates.items():  # in item order: roots of earlier items first
+        for i in sorted(candidates.keys() | stored.keys()):  # in item order: earlier roots first
             key, group, sig = items[i]
-            original = choose(group, sig, [self._entry(row) for row in rows_found])
+            entries = stored.get(i, []) + [self._entry(row) for row in candidates.get(i, [])]
+            original = choose(group, sig, entries)
             if original is not None:
                 links[key] = original
                 self._set_roots([int(rows[i])], [original])
@@ -174,14 +184,16 @@ class _MemoryIndex:
         return self._keys.rows(keys)
 
     def merge(self, root: str, into: str) -> list[str]:
-        root_row, into_row = self._keys.rows([root, into])
-        if root_row < 0 or into_row < 0:
-            return []
-        roots = np.frombuffer(self._roots, dtype=np.int64)
-        members = np.flatnonzero(roots == root_row)
-        roots[members] = into_row
-        del roots  # the array cannot grow while numpy holds a view of it
-        return [self._keys.key(int(row)) for row in members]
+        """Make ``into`` the root of every entry whose root is ``root``; their keys."""
+        root_row = self._keys.rows([root])[0]
+        members: set[int] = {row for row, r in self._foreign_roots.items() if r == root}
+        if root_row >= 0:
+            roots = np.frombuffer(self._roots, dtype=np.int64)
+            members.update(np.flatnonzero(roots == root_row).tolist())
+            del roots  # the array cannot grow while numpy holds a view of it
+        ordered = sorted(members)
+        self._set_roots(ordered, [into] * len(ordered))
+        return [self._keys.key(row) for row in ordered]
 
     def _append(self, entries: Sequence[Entry]) -> np.ndarray:
         """Store entries (banding is the caller's); return their row numbers."""
@@ -214,6 +226,141 @@ class _MemoryIndex:
             root_row = self._roots[row]
             root = key if root_row == row else self._keys.key(root_row)
         return Entry(key, self._groups[row], root, signature)
+
+
+class _TieredIndex:
+    """Segments written to disk by earlier runs (see :mod:`dedup.segment`) beneath a
+    :class:`_MemoryIndex` of what this process added: the flow restores into memory only
+    what landed after the last segment, so its memory does not grow with the warehouse.
+
+    A segment keeps the roots of its build. A cluster merged later is a *move* (its root to
+    the root it joined), recorded in the warehouse as a ``cluster_merges`` row and given
+    back at the next start; a stored entry's root is its stored one followed through the
+    moves. A stored entry linked anew (:meth:`set_root`) keeps its new root in a dict.
+    """
+
+    def __init__(
+        self,
+        spec: SignatureSpec,
+        bands: tuple[int, int],
+        segments: Sequence[Segment],
+        moves: Iterable[tuple[str, str]],
+    ) -> None:
+        self.memory = _MemoryIndex(spec, bands)
+        self._segments = list(segments)
+        self._bases = np.cumsum([0] + [len(segment) for segment in self._segments]).tolist()
+        self._moves: dict[str, str] = {}
+        for root, into in moves:
+            self._moves[root] = into
+        self._linked: dict[str, str] = {}  # stored keys given a root after their build
+
+    def known(self, keys: Sequence[str]) -> list[bool]:
+        there = self.memory.known(keys)
+        missing = [key for key, found in zip(keys, there, strict=True) if not found]
+        if missing:
+            stored = set(self._locate(missing))
+            there = [found or key in stored for key, found in zip(keys, there, strict=True)]
+        return there
+
+    def add_many(self, entries: Sequence[Entry]) -> None:
+        self.memory.add_many(entries)
+
+    def link(self, items: Sequence[Item], choose: Chooser) -> dict[str, str]:
+        banded = [i for i, (_, _, sig) in enumerate(items) if not sig.empty]
+        stored: dict[int, list[Entry]] = {}
+        if banded and self._segments:
+            values = np.stack([items[i][2].hashvalues for i in banded])
+            for segment in self._segments:
+                positions, rows = segment.search(values)
+                for position, entry in zip(positions.tolist(), self._read(segment, rows),
+                                           strict=True):  # fmt: skip
+                    stored.setdefault(banded[position], []).append(entry)
+        return self.memory.link(items, choose, stored)
+
+    def get_many(self, keys: Iterable[str]) -> list[Entry]:
+        keys = list(keys)
+        there = self.memory.known(keys)
+        found = dict(zip(
+            (key for key, inside in zip(keys, there, strict=True) if inside),
+            self.memory.get_many([key for key, inside in zip(keys, there, strict=True) if inside]),
+            strict=True,
+        ))  # fmt: skip
+        missing = [key for key in keys if key not in found]
+        located = self._locate(missing)
+        by_segment: dict[int, list[int]] = {}
+        for key in missing:
+            if key not in located:
+                raise KeyError(key)
+            by_segment.setdefault(located[key][0], []).append(located[key][1])
+        for number, rows in by_segment.items():
+            segment = self._segments[number]
+            for entry in self._read(segment, np.array(sorted(set(rows)), np.int64)):
+                found[entry.key] = entry
+        return [found[key] for key in keys]
+
+    def set_root(self, key: str, root: str) -> None:
+        if self.memory.known([key])[0]:
+            self.memory.set_root(key, root)
+        elif key in self._locate([key]):
+            self._linked[key] = root
+        else:
+            raise KeyError(key)
+
+    def candidates(self, signature: Signature) -> list[Entry]:
+        entries = self.memory.candidates(signature)
+        if not signature.empty:
+            for segment in self._segments:
+                _, rows = segment.search(signature.hashvalues[np.newaxis])
+                entries.extend(self._read(segment, rows))
+        return entries
+
+    def added_order(self, keys: Sequence[str]) -> list[int]:
+        """Stored entries first, by segment and row; then this process's, in its order."""
+        located = self._locate(keys)
+        stored = self._bases[-1]
+        return [
+            self._bases[located[key][0]] + located[key][1] if key in located else
+            (stored + row if row >= 0 else -1)
+            for key, row in zip(keys, self.memory.added_order(keys), strict=True)
+        ]  # fmt: skip
+
+    def merge(self, root: str, into: str) -> list[str]:
+        """Re-point the cluster of ``root`` here and in memory, and record the move."""
+        ancestors = {root} | {r for r in self._moves if self._final(r) == root}
+        members: list[str] = []
+        for segment in self._segments:
+            rows = segment.members(sorted(ancestors))
+            members.extend(e.key for e in self._read(segment, rows) if e.root == root)
+        members.extend(
+            key for key, linked in self._linked.items()
+            if self._final(linked) == root and key not in members
+        )  # fmt: skip
+        self._moves[root] = into
+        return members + self.memory.merge(root, into)
+
+    def _final(self, root: str) -> str:
+        seen = 0
+        while root in self._moves and seen <= len(self._moves):
+            root, seen = self._moves[root], seen + 1
+        return root
+
+    def _read(self, segment: Segment, rows: np.ndarray) -> list[Entry]:
+        return [
+            Entry(key, group, self._final(self._linked.get(key, root)), signature)
+            for key, group, root, signature in segment.read(rows)
+        ]
+
+    def _locate(self, keys: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """``key -> (segment number, row)`` for the keys stored in a segment."""
+        found: dict[str, tuple[int, int]] = {}
+        for number, segment in enumerate(self._segments):
+            left = [key for key in keys if key not in found]
+            if not left:
+                break
+            for key, row in zip(left, segment.rows(left).tolist(), strict=True):
+                if row >= 0:
+                    found[key] = (number, row)
+        return found
 
 
 class _RedisEntries:
@@ -336,7 +483,8 @@ class _RedisIndex:
 
 
 class MinHashIndex:
-    """LSH candidates plus stored entries, in memory or in Redis.
+    """LSH candidates plus stored entries, in memory, in memory over segments on disk
+    (``segments``, with the cluster ``moves`` made since they were written), or in Redis.
 
     ``bands`` is ``(b, r)``: ``b`` bands of ``r`` rows (``b * r <= num_perm``). A pair with
     Jaccard ``s`` becomes a candidate with probability ``1 - (1 - s**r)**b``; callers choose
@@ -344,14 +492,30 @@ class MinHashIndex:
     """
 
     def __init__(
-        self, spec: SignatureSpec, bands: tuple[int, int], redis_config: RedisConfig | None = None
+        self,
+        spec: SignatureSpec,
+        bands: tuple[int, int],
+        redis_config: RedisConfig | None = None,
+        segments: Sequence[Segment] = (),
+        moves: Iterable[tuple[str, str]] = (),
     ) -> None:
         self.spec = spec
         self.bands = bands
-        self._store: _MemoryIndex | _RedisIndex = (
-            _MemoryIndex(spec, bands) if redis_config is None
-            else _RedisIndex(spec, bands, redis_config)
-        )  # fmt: skip
+        self._store: _MemoryIndex | _TieredIndex | _RedisIndex
+        if redis_config is not None:
+            self._store = _RedisIndex(spec, bands, redis_config)
+        elif segments:
+            self._store = _TieredIndex(spec, bands, segments, moves)
+        else:
+            self._store = _MemoryIndex(spec, bands)
+
+    @property
+    def held(self) -> int:
+        """Entries held in this process's memory (not on disk, not in Redis)."""
+        if isinstance(self._store, _RedisIndex):
+            return 0
+        memory = self._store if isinstance(self._store, _MemoryIndex) else self._store.memory
+        return len(memory)
 
     def known(self, keys: Sequence[str]) -> list[bool]:
         """Whether each of ``keys`` is indexed: one lookup for all of them."""
@@ -402,19 +566,19 @@ class MinHashIndex:
         """Whether :meth:`merge` and :meth:`added_order` work here: in memory, not in Redis
         (where workers agree on one original per item, see :class:`_RedisIndex`, and a
         merge would need the same agreement over whole clusters)."""
-        return isinstance(self._store, _MemoryIndex)
+        return not isinstance(self._store, _RedisIndex)
 
     def added_order(self, keys: Sequence[str]) -> list[int]:
         """The place of each key in the order the index was given them (-1: not indexed);
         an index restored from the warehouse is given articles in landing order."""
-        if not isinstance(self._store, _MemoryIndex):
+        if isinstance(self._store, _RedisIndex):
             raise NotImplementedError("the Redis index keeps no order of its keys")
         return self._store.added_order(keys)
 
     def merge(self, root: str, into: str) -> list[str]:
         """Make ``into`` the root of every entry whose root is ``root`` (``root`` included);
         return their keys (none if either is not indexed here)."""
-        if not isinstance(self._store, _MemoryIndex):
+        if isinstance(self._store, _RedisIndex):
             raise NotImplementedError("clusters are not merged in the Redis index")
         return self._store.merge(root, into)
 

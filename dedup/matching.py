@@ -49,6 +49,7 @@ from itertools import islice
 import numpy as np
 
 from dedup.index import Entry, MinHashIndex, RedisConfig, jaccard_many
+from dedup.segment import Segment
 from dedup.signatures import Signature, SignatureSpec, signatures
 
 NEAR_IDENTICAL = "near_identical"
@@ -156,11 +157,22 @@ class ArticleIndex:
     """
 
     def __init__(
-        self, policy: ArticlePolicy = ARTICLE_POLICY, redis_config: RedisConfig | None = None
+        self,
+        policy: ArticlePolicy = ARTICLE_POLICY,
+        redis_config: RedisConfig | None = None,
+        segments: Sequence[Segment] = (),
+        moves: Iterable[tuple[str, str]] = (),
     ) -> None:
+        """``segments`` hold articles of earlier runs on disk; ``moves`` are the ``(root,
+        into)`` cluster merges made since they were written (see :class:`MinHashIndex`)."""
         self.policy = policy
-        self._index = MinHashIndex(policy.spec, policy.bands, redis_config)
+        self._index = MinHashIndex(policy.spec, policy.bands, redis_config, segments, moves)
         self._merges: list[Merge] = []
+
+    @property
+    def held(self) -> int:
+        """Articles held in this process's memory (see :attr:`MinHashIndex.held`)."""
+        return self._index.held
 
     def known(self, article_ids: Sequence[str]) -> list[bool]:
         """Whether each article is indexed: one lookup for a batch."""
@@ -398,10 +410,13 @@ class PassageIndex:
     """
 
     def __init__(
-        self, policy: PassagePolicy = PASSAGE_POLICY, redis_config: RedisConfig | None = None
+        self,
+        policy: PassagePolicy = PASSAGE_POLICY,
+        redis_config: RedisConfig | None = None,
+        segments: Sequence[Segment] = (),
     ) -> None:
         self.policy = policy
-        self._index = MinHashIndex(policy.spec, policy.bands, redis_config)
+        self._index = MinHashIndex(policy.spec, policy.bands, redis_config, segments)
 
     def add(
         self, passage_id: str, article_id: str, sig: Signature, duplicate_of: str | None = None
