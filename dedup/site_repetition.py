@@ -13,15 +13,16 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import xxhash
 
+from dedup.sorted_keys import SortedKeys
 from dedup.u64_map import U64Map
 
 _DIGITS = re.compile(r"\d+")
 _MASK32 = (1 << 32) - 1
 _MASK64 = (1 << 64) - 1
-#: Spreads site numbers over 64 bits before they are folded into a passage hash (odd, so
-#: distinct sites never fold one hash onto the same slot).
+#: Spreads a site's hash before it is folded into a passage hash.
 _SITE_MULTIPLIER = 0x9E3779B97F4A7C15
 
 
@@ -34,6 +35,12 @@ def passage_hash(text: str) -> int:
     folded = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
     key = " ".join(_DIGITS.sub("0", folded).split())
     return xxhash.xxh3_64_intdigest(key.encode())
+
+
+def site_mask(site: str) -> int:
+    """What a site's passage hashes are XORed with to make their slots: the same in every
+    process, so that counts written to disk are found again."""
+    return xxhash.xxh3_64_intdigest(site.encode()) * _SITE_MULTIPLIER & _MASK64
 
 
 def passage_hashes(paragraphs: Iterable[str]) -> list[int | None]:
@@ -70,21 +77,32 @@ class SiteRepetition:
     three copies of one story on a site would otherwise make its body look like chrome.
     """
 
-    def __init__(self, min_articles: int = 3, rows: Iterable[RepetitionRow] = ()) -> None:
+    def __init__(
+        self,
+        min_articles: int = 3,
+        rows: Iterable[RepetitionRow] = (),
+        stored: Sequence[SortedKeys] = (),
+    ) -> None:
+        """``rows`` restore counts into memory; ``stored`` are counts written to disk
+        (slot -> article count, newest file first), read for the slots memory lacks: a
+        warehouse's counts need not all be held."""
         if min_articles < 2:
             raise ValueError("min_articles must be at least 2: one article is not repetition")
         self.min_articles = min_articles
         # Every paragraph of every article has an entry, so entries are two 64-bit ints in
         # numpy arrays (:class:`U64Map`, 16 bytes a paragraph, where a dict of ints took 110):
-        # a slot (site number and passage hash folded into 64 bits) -> article count << 32 |
+        # a slot (site mask and passage hash folded into 64 bits) -> article count << 32 |
         # number of the article first seen with it.
-        self._sites: dict[str, int] = {}
-        self._articles: list[str] = []  # first_seen ids, by number
+        self._sites: dict[str, int] = {}  # site -> its mask
+        # first_seen ids, by number; a count read from disk has the first, which no row
+        # needs: the row is stored already, and a stored row keeps its first_seen.
+        self._articles: list[str] = [""]
+        self._stored = list(stored)
         self._changed: dict[int, tuple[str, int]] = {}
         numbers: dict[str, int] = {}  # one number per stored first_seen id
         entries = []
         for row in rows:
-            number = numbers.setdefault(row.first_seen, len(numbers))
+            number = numbers.setdefault(row.first_seen, len(self._articles))
             if number == len(self._articles):
                 self._articles.append(row.first_seen)
             slot = row.passage_hash ^ self._mask(row.site)
@@ -92,9 +110,24 @@ class SiteRepetition:
         self._entries = U64Map(entries)
 
     def _mask(self, site: str) -> int:
-        """What a site's passage hashes are XORed with to make their slots."""
-        number = self._sites.setdefault(site, len(self._sites))
-        return number * _SITE_MULTIPLIER & _MASK64
+        mask = self._sites.get(site)
+        if mask is None:
+            mask = self._sites[site] = site_mask(site)
+        return mask
+
+    def _entries_of(self, slots: list[int]) -> list[int]:
+        """The entries of ``slots``: from memory, else the newest file on disk that has
+        them (as a count with no first article), else 0."""
+        entries = self._entries.get_many(slots)
+        missing = [i for i, entry in enumerate(entries) if not entry]
+        for stored in self._stored:
+            if not missing:
+                break
+            owners, counts = stored.first(np.array([slots[i] for i in missing], np.uint64), 1)
+            for owner, count in zip(owners.tolist(), counts.tolist(), strict=True):
+                entries[missing[owner]] = count << 32  # article number 0: none needed
+            missing = [i for i in missing if not entries[i]]
+        return entries
 
     def observe(self, articles: Iterable[tuple[str, str, Iterable[int | None]]]) -> None:
         """Count each article's distinct non-blank paragraphs for its site, in order; an
@@ -106,7 +139,7 @@ class SiteRepetition:
             mask = self._mask(site)
             todo.append((site, article_id, distinct, [digest ^ mask for digest in distinct]))
         slots = list(dict.fromkeys(slot for *_, article_slots in todo for slot in article_slots))
-        entries = dict(zip(slots, self._entries.get_many(slots), strict=True))
+        entries = dict(zip(slots, self._entries_of(slots), strict=True))
         for site, article_id, distinct, article_slots in todo:
             number: int | None = None
             for slot, digest in zip(article_slots, distinct, strict=True):
@@ -130,13 +163,13 @@ class SiteRepetition:
         """
         slots: list[list[int | None]] = []
         for site, digests in pages:
-            if site in self._sites:
+            if site is not None:
                 mask = self._mask(site)
                 slots.append([None if d is None else d ^ mask for d in digests])
             else:
                 slots.append([None] * len(digests))
-        wanted = [slot for page in slots for slot in page if slot is not None]
-        counts = dict(zip(wanted, self._entries.get_many(wanted), strict=True))
+        wanted = list(dict.fromkeys(slot for page in slots for slot in page if slot is not None))
+        counts = dict(zip(wanted, self._entries_of(wanted), strict=True))
         bar = self.min_articles
         return [[slot is not None and counts[slot] >> 32 >= bar for slot in page] for page in slots]
 

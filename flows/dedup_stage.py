@@ -11,6 +11,7 @@ in Redis instead, shared by every worker that points at it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -31,6 +32,7 @@ from dedup.matching import (
 )
 from dedup.signatures import Signature
 from dedup.site_repetition import RepetitionRow, SiteRepetition
+from flows.index_segments import OpenIndex
 from flows.stages import Cleaned, CleanedDoc
 from sources.read import Reject
 
@@ -53,11 +55,16 @@ class Deduplicator:
         *,
         min_site_articles: int = 3,
         redis: RedisConfig | None = None,
-        site_rows: list[RepetitionRow] | None = None,
+        site_rows: Iterable[RepetitionRow] = (),
+        stored: OpenIndex | None = None,
     ) -> None:
-        self.articles = ArticleIndex(ARTICLE_POLICY, redis)
-        self.passages = PassageIndex(PASSAGE_POLICY, redis)
-        self.sites = SiteRepetition(min_site_articles, site_rows or [])
+        """``stored``: the segments of the warehouse's index on disk to search beside what
+        this object holds in memory (see :mod:`flows.index_segments`)."""
+        stored = stored or OpenIndex([], [], [], None, [])
+        self.articles = ArticleIndex(ARTICLE_POLICY, redis, stored.articles, stored.moves)
+        self.passages = PassageIndex(PASSAGE_POLICY, redis, stored.passages)
+        self.sites = SiteRepetition(min_site_articles, site_rows, stored.sites)
+        self.stored = stored
 
     @classmethod
     def from_warehouse(
@@ -66,27 +73,34 @@ class Deduplicator:
         *,
         min_site_articles: int = 3,
         redis: RedisConfig | None = None,
+        stored: OpenIndex | None = None,
     ) -> Deduplicator:
-        """Rebuild the state of earlier runs from their stored signatures and counts."""
-        rows = [RepetitionRow(*row) for row in warehouse.dedup_state.site_passages(con)]
-        dedup = cls(min_site_articles=min_site_articles, redis=redis, site_rows=rows)
-        if redis is not None:
-            return dedup  # the shared index already holds what every worker landed
+        """Rebuild the state of earlier runs from their stored signatures and counts: with
+        ``stored``, only what landed after its segments (which are searched on disk)."""
+        after = stored.after if stored else None
+        rows = (RepetitionRow(*row) for row in warehouse.dedup_state.site_passages(con, after))
+        if redis is not None:  # the shared index already holds what every worker landed
+            return cls(min_site_articles=min_site_articles, redis=redis, site_rows=rows)
+        dedup = cls(min_site_articles=min_site_articles, site_rows=rows, stored=stored)
         spec = ARTICLE_POLICY.spec
         dedup.articles.add_many(
             (article_id, site, Signature.from_bytes(spec, blob, size), original)
             for article_id, site, size, blob, original in warehouse.dedup_state.article_signatures(
-                con, spec.id
+                con, spec.id, after
             )
         )
         spec = PASSAGE_POLICY.spec
         dedup.passages.add_many(
             (pid, article_id, Signature.from_bytes(spec, blob, size), original)
             for pid, article_id, size, blob, original in warehouse.dedup_state.passage_signatures(
-                con, spec.id
+                con, spec.id, after
             )
         )
         return dedup
+
+    def close(self) -> None:
+        """Close the segment files this object searches (it must not be used after)."""
+        self.stored.close()
 
     def process(self, cleaned: Cleaned, run_id: str) -> Deduped:
         """Link, strip site chrome, and build the rows of one cleaned batch.

@@ -27,7 +27,7 @@ from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 import warehouse
-from flows import interrupts, progress, run_report, runners, stages
+from flows import index_segments, interrupts, progress, run_report, runners, stages
 from flows.caching import CACHE_DAYS, clean_batch_key
 from flows.dedup_stage import Deduped, Deduplicator, redis_config, reject_row
 from flows.resign import resign_stale
@@ -105,6 +105,7 @@ def ingest(
     _record_start(writer, run_id)
     display = progress.current()
     status = "failed"
+    deduplicator: Deduplicator | None = None
     try:
         discovery = discover_inputs(paths, quote(writer), inbox)
         if discovery.rejects:
@@ -128,6 +129,9 @@ def ingest(
                 deduped.batch.inbox_files = _inbox_rows(cleaned.files)
             before = (run.landed, run.duplicates, run.rejected)
             run.add_batch(deduped, land(quote(writer), quote(deduped.batch)), repeats)
+            if 0 < settings.index_memory_articles < deduplicator.articles.held:
+                deduplicator.close()  # what it holds has landed: write it to disk
+                deduplicator = _deduplicator(writer, settings)
             display.batch(
                 files=len(cleaned.files),
                 landed=run.landed - before[0],
@@ -138,6 +142,8 @@ def ingest(
         status = "ok"
     finally:
         gc.unfreeze()
+        if deduplicator is not None:
+            deduplicator.close()
         _record_finish(writer, run, status)
         writer.release()
     run_report.publish(run)
@@ -236,11 +242,16 @@ def _new_inbox_files(files: list[Path], writer: warehouse.Writer, settled: float
 
 
 def _deduplicator(writer: warehouse.Writer, settings: Settings) -> Deduplicator:
+    """The dedup state of the warehouse: its segments on disk (written first where too many
+    articles would be held in memory) and what landed after them."""
     redis = redis_config(settings.redis_url) if settings.redis_url else None
     with writer.session() as con:
         resign_stale(con)
+        stored = None
+        if redis is None:
+            stored = index_segments.open_index(con, writer.path, settings.index_memory_articles)
         return Deduplicator.from_warehouse(
-            con, min_site_articles=settings.min_site_articles, redis=redis
+            con, min_site_articles=settings.min_site_articles, redis=redis, stored=stored
         )
 
 

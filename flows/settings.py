@@ -57,6 +57,11 @@ class Settings:
     #: ``redis://host:port/db`` to share the near-duplicate index between workers; empty keeps
     #: it in the flow's memory, rebuilt from the warehouse at each run.
     redis_url: str = ""
+    #: Articles the near-duplicate index holds in the flow's memory (with their passages,
+    #: about 4 kB each); past that, what landed is written to segments on disk beside the
+    #: warehouse (``DB.index``, see ``flows.index_segments``) and searched there, so a run's
+    #: memory does not grow with the warehouse. 0 holds the whole index in memory.
+    index_memory_articles: int = 20_000
     dask_address: str = ""
     #: Workers of the task runner: threads, processes, or local Dask workers.
     workers: int = 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import duckdb
@@ -14,48 +15,155 @@ CHUNK = 50_000
 
 
 def article_signatures(
-    con: duckdb.DuckDBPyConnection, spec: str
+    con: duckdb.DuckDBPyConnection,
+    spec: str,
+    after: dt.datetime | None = None,
+    through: dt.datetime | None = None,
 ) -> Iterator[tuple[str, str | None, int, bytes, str | None]]:
     """``(article_id, site, size, hashvalues, duplicate_of)`` of every article signed with
-    ``spec``, in landing order (so originals come before their copies)."""
+    ``spec`` (landed after ``after`` and by ``through``, where given), in landing order (so
+    originals come before their copies), a batch's articles by id: the order their rows
+    were stored in is not the order of the batch, nor the same from one warehouse to the
+    next."""
+    landed, params = _landed(after, through)
     yield from _stream(
         con,
-        """
+        f"""
         SELECT s.article_id, s.site, s.size, s.hashvalues, a.duplicate_of
         FROM article_signatures AS s JOIN articles AS a USING (article_id)
-        WHERE s.spec = ? ORDER BY a.ingested_at, s.article_id
+        WHERE s.spec = ? {landed} ORDER BY a.ingested_at, s.article_id
         """,
-        [spec],
+        [spec, *params],
     )
 
 
 def passage_signatures(
-    con: duckdb.DuckDBPyConnection, spec: str
+    con: duckdb.DuckDBPyConnection,
+    spec: str,
+    after: dt.datetime | None = None,
+    through: dt.datetime | None = None,
 ) -> Iterator[tuple[str, str, int, bytes, str | None]]:
     """``(passage_id, article_id, size, hashvalues, duplicate_of)`` of every passage signed
-    with ``spec``."""
+    with ``spec`` (of articles landed after ``after`` and by ``through``, where given), in
+    the order they were stored. Not sorted: the order of passages matters only to which 32
+    members of a crowded bucket a query meets, and a sort of millions of passages with their
+    signatures outgrew a run's memory limit where the scan on one thread streams."""
+    landed, params = _landed(after, through)
+    of_articles = f"AND s.article_id IN (SELECT article_id FROM articles AS a WHERE true {landed})"
     yield from _stream(
         con,
-        """
+        f"""
         SELECT s.passage_id, s.article_id, s.size, s.hashvalues, p.duplicate_of
         FROM passage_signatures AS s JOIN passages AS p USING (passage_id)
-        WHERE s.spec = ? ORDER BY s.passage_id
+        WHERE s.spec = ? {of_articles if params else ""}
         """,
-        [spec],
+        [spec, *params],
     )
 
 
-def site_passages(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, int, int, str]]:
-    """``(site, passage_hash, article_count, first_seen)`` rows of the site chrome counter."""
+def _landed(after: dt.datetime | None, through: dt.datetime | None) -> tuple[str, list]:
+    """A condition on ``articles AS a`` for the articles landed after ``after`` and by
+    ``through`` (either may be None), and its parameters. Written out, not as ``? IS NULL OR
+    ...``: DuckDB plans that form so that the join and sort outgrow a run's memory limit."""
+    sql, params = "", []
+    if after is not None:
+        sql, params = sql + " AND a.ingested_at > ?", [*params, after]
+    if through is not None:
+        sql, params = sql + " AND a.ingested_at <= ?", [*params, through]
+    return sql, params
+
+
+def signature_counts(
+    con: duckdb.DuckDBPyConnection,
+    article_spec: str,
+    passage_spec: str,
+    after: dt.datetime | None,
+    through: dt.datetime | None,
+) -> tuple[int, int]:
+    """How many article and passage signatures of these specs :func:`article_signatures`
+    and :func:`passage_signatures` give for ``after`` and ``through``."""
+    landed, params = _landed(after, through)
+    (articles,) = con.execute(
+        "SELECT count(*) FROM article_signatures AS s JOIN articles AS a USING (article_id)"
+        f" WHERE s.spec = ? {landed}",
+        [article_spec, *params],
+    ).fetchone()
+    (passages,) = con.execute(
+        "SELECT count(*) FROM passage_signatures AS s"
+        f" JOIN articles AS a ON a.article_id = s.article_id WHERE s.spec = ? {landed}",
+        [passage_spec, *params],
+    ).fetchone()
+    return int(articles), int(passages)
+
+
+def last_landed(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """When the last article landed (None: none has)."""
+    return con.execute("SELECT max(ingested_at) FROM articles").fetchone()[0]
+
+
+def cluster_moves(
+    con: duckdb.DuckDBPyConnection, since: dt.datetime | None
+) -> list[tuple[str, str]]:
+    """``(merged_root, into_root)`` of the cluster merges made at or after ``since``, in
+    order."""
+    return con.execute(
+        "SELECT merged_root, into_root FROM cluster_merges"
+        " WHERE ? IS NULL OR merged_at >= ? ORDER BY merged_at, rowid",
+        [since, since],
+    ).fetchall()
+
+
+def site_passages(
+    con: duckdb.DuckDBPyConnection, after: dt.datetime | None = None
+) -> Iterator[tuple[str, int, int, str]]:
+    """``(site, passage_hash, article_count, first_seen)`` rows of the site chrome counter
+    (counted after ``after``, where given)."""
+    since = "" if after is None else "WHERE last_seen > ?"
     yield from _stream(
-        con, "SELECT site, passage_hash, article_count, first_seen FROM site_passages", []
+        con,
+        f"SELECT site, passage_hash, article_count, first_seen FROM site_passages {since}",
+        [] if after is None else [after],
+    )
+
+
+def site_counts(
+    con: duckdb.DuckDBPyConnection, after: dt.datetime | None, through: dt.datetime
+) -> Iterator[tuple[str, int, int]]:
+    """``(site, passage_hash, article_count)`` of the rows of the site chrome counter last
+    counted after ``after`` (or ever, rows of before that was recorded included) and by
+    ``through``."""
+    since = (
+        "last_seen IS NULL OR last_seen <= ?"
+        if after is None
+        else "last_seen > ? AND last_seen <= ?"
+    )
+    yield from _stream(
+        con,
+        f"SELECT site, passage_hash, article_count FROM site_passages WHERE {since}",
+        [through] if after is None else [after, through],
     )
 
 
 def _stream(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> Iterator[tuple]:
-    result = con.execute(sql, params)
-    while rows := result.fetchmany(CHUNK):
-        yield from rows
+    """The rows of ``sql``, fetched :data:`CHUNK` at a time, in a run's memory limit.
+
+    A join of every signature with its article and a sort by landing order must stay within
+    the writer's memory limit (150 MB) at millions of articles, spilling to disk: on one
+    thread, and with the articles as the hash join's build side. DuckDB's optimizer would
+    otherwise build on the signatures (their blobs: 512 MB at a million articles) whenever
+    a filter makes them look the smaller side, and run out of memory."""
+    saved = con.execute(
+        "SELECT current_setting('threads'), current_setting('disabled_optimizers')"
+    ).fetchone()
+    con.execute("SET threads = 1")
+    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+    try:
+        result = con.execute(sql, params)
+        while rows := result.fetchmany(CHUNK):
+            yield from rows
+    finally:
+        con.execute(f"SET threads = {int(saved[0])}")
+        con.execute("SET disabled_optimizers = ?", [saved[1]])
 
 
 def stale_articles(

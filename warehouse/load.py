@@ -209,7 +209,7 @@ def land(con: duckdb.DuckDBPyConnection, batch: Batch) -> LandResult:
         signed = stored_ids(con, "article_signatures", _signed_ids(batch))
         con.execute(_INSERT_PASSAGE_SIGNATURES, {"existing": sorted(signed)})
         con.execute(_INSERT_ARTICLE_SIGNATURES)
-        con.execute(_UPSERT_SITE_PASSAGES)
+        con.execute(_UPSERT_SITE_PASSAGES, {"at": stamp["at"]})
         if batch.relinks:
             con.execute(_UPDATE_RELINKS)
         if batch.cluster_merges:
@@ -321,8 +321,9 @@ SELECT s.* FROM _batch_passage_signatures AS s {_NEW}
 """
 # Counts in a batch are the caller's running totals: the newest value wins.
 _UPSERT_SITE_PASSAGES = """
-INSERT INTO site_passages BY NAME SELECT * FROM _batch_site_passages
-ON CONFLICT (site, passage_hash) DO UPDATE SET article_count = excluded.article_count
+INSERT INTO site_passages BY NAME SELECT *, $at AS last_seen FROM _batch_site_passages
+ON CONFLICT (site, passage_hash)
+DO UPDATE SET article_count = excluded.article_count, last_seen = excluded.last_seen
 """
 
 

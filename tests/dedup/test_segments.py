@@ -10,6 +10,8 @@ from dedup.band_table import BandTable
 from dedup.matching import ARTICLE_SPEC, PASSAGE_SPEC, ArticleIndex, PassageIndex
 from dedup.segment import Segment
 from dedup.signatures import Signature
+from dedup.site_repetition import RepetitionRow, SiteRepetition, passage_hash, site_mask
+from dedup.sorted_keys import SortedKeys
 
 N = ARTICLE_SPEC.num_perm
 
@@ -153,3 +155,29 @@ def test_passages_link_to_passages_stored_in_a_segment(tmp_path):
     )
     assert links == {"b:0": "a:1"}  # a:2 is stored already: skipped
     assert met == {"b": {"a"}}
+
+
+@pytest.mark.parametrize("on_disk", [1, 2])
+def test_site_counts_read_from_disk_count_towards_chrome(tmp_path, on_disk):
+    """A passage that articles of a site had, counted on disk, is chrome once the count
+    with the new article reaches the bar; the newest file wins; memory comes first."""
+    site, other = "news.example", "other.example"
+    line, body = passage_hash("Sign up for the morning briefing"), passage_hash("A story.")
+    older = SortedKeys.build(
+        tmp_path / "old.npy",
+        [(np.array([line ^ site_mask(site)], np.uint64), np.array([1], np.int32))],
+    )
+    newer = SortedKeys.build(
+        tmp_path / "new.npy",
+        [(np.array([line ^ site_mask(site), line ^ site_mask(other)], np.uint64),
+          np.array([on_disk, 2], np.int32))],
+    )  # fmt: skip
+    counts = SiteRepetition(3, [], [newer, older])
+    counts.observe([(site, "a3", [line, body]), (other, "b3", [body])])
+    pages = [(site, [line, body]), (other, [line]), (None, [line])]
+    assert counts.flag(pages) == [[on_disk == 2, False], [False], [False]]
+    assert [(r.site, r.passage_hash, r.article_count) for r in counts.changes()] == sorted(
+        [(site, line, on_disk + 1), (site, body, 1), (other, body, 1)]
+    )
+    remembered = SiteRepetition(3, [RepetitionRow(other, line, 5, "b1")], [newer])
+    assert remembered.flag([(other, [line])]) == [[True]]
