@@ -234,4 +234,8 @@ class NpyFile:
         return self.read([(i, i + 1) for i in np.asarray(indices).tolist()])
 
     def close(self) -> None:
-        os.close(self._fd)
+        """Close the file; again is a no-op (closing a number twice would close whatever
+        file the system gave that number since)."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1

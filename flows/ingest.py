@@ -131,6 +131,7 @@ def ingest(
             run.add_batch(deduped, land(quote(writer), quote(deduped.batch)), repeats)
             if 0 < settings.index_memory_articles < deduplicator.articles.held:
                 deduplicator.close()  # what it holds has landed: write it to disk
+                deduplicator = None
                 deduplicator = _deduplicator(writer, settings)
             display.batch(
                 files=len(cleaned.files),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 import duckdb
@@ -144,19 +145,30 @@ def site_counts(
     )
 
 
+#: DuckDB's memory limit while the dedup state streams out, where the run's is lower: during
+#: a run, the warehouse's key indexes and cached blocks fill most of a 150 MB limit, and a
+#: join of a generation's signatures could not pin the blocks it needs (at 100,000 articles).
+STREAM_MEMORY = "512MB"
+
+
 def _stream(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> Iterator[tuple]:
-    """The rows of ``sql``, fetched :data:`CHUNK` at a time, in a run's memory limit.
+    """The rows of ``sql``, fetched :data:`CHUNK` at a time, in bounded memory.
 
     A join of every signature with its article and a sort by landing order must stay within
-    the writer's memory limit (150 MB) at millions of articles, spilling to disk: on one
-    thread, and with the articles as the hash join's build side. DuckDB's optimizer would
-    otherwise build on the signatures (their blobs: 512 MB at a million articles) whenever
-    a filter makes them look the smaller side, and run out of memory."""
+    DuckDB's memory limit at millions of articles, spilling to disk: on one thread, without
+    keeping the order of rows no ``ORDER BY`` asks for, within :data:`STREAM_MEMORY`, and
+    with the articles as the hash join's build side. DuckDB's optimizer would otherwise
+    build on the signatures (their blobs: 512 MB at a million articles) whenever a filter
+    makes them look the smaller side, and run out of memory. The settings come back after."""
+    names = ("threads", "disabled_optimizers", "preserve_insertion_order", "memory_limit")
     saved = con.execute(
-        "SELECT current_setting('threads'), current_setting('disabled_optimizers')"
+        "SELECT " + ", ".join(f"current_setting('{name}')" for name in names)
     ).fetchone()
     con.execute("SET threads = 1")
     con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+    con.execute("SET preserve_insertion_order = false")
+    if _bytes(str(saved[3])) < _bytes(STREAM_MEMORY):
+        con.execute("SET memory_limit = ?", [STREAM_MEMORY])
     try:
         result = con.execute(sql, params)
         while rows := result.fetchmany(CHUNK):
@@ -164,6 +176,17 @@ def _stream(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> Iterator[
     finally:
         con.execute(f"SET threads = {int(saved[0])}")
         con.execute("SET disabled_optimizers = ?", [saved[1]])
+        con.execute(f"SET preserve_insertion_order = {str(saved[2]).lower() == 'true'}")
+        con.execute("SET memory_limit = ?", [saved[3]])
+
+
+def _bytes(limit: str) -> float:
+    """A DuckDB memory limit as bytes: ``"143.0 MiB"``, ``"512MB"``; unreadable: infinite."""
+    found = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]?)(i?)B\s*", limit, re.IGNORECASE)
+    if not found:
+        return float("inf")
+    number, unit, binary = found.groups()
+    return float(number) * (1024 if binary else 1000) ** " KMGT".index(unit.upper() or " ")
 
 
 def stale_articles(

@@ -60,3 +60,13 @@ def test_npy_file_cut_short_is_an_error_naming_it(tmp_path):
         handle.truncate(handle.seek(0, 2) - 8)
     with pytest.raises(OSError, match=r"c\.npy ended early"):
         file.read([(90, 100)])
+
+
+def test_closing_an_npy_file_twice_leaves_other_files_open(tmp_path):
+    np.save(tmp_path / "a.npy", np.arange(10, dtype=np.int64))
+    np.save(tmp_path / "b.npy", np.arange(20, dtype=np.int64))
+    first = NpyFile(tmp_path / "a.npy")
+    first.close()
+    second = NpyFile(tmp_path / "b.npy")  # likely given the number the first one had
+    first.close()
+    assert second.read([(18, 20)]).tolist() == [18, 19]
