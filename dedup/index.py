@@ -249,9 +249,7 @@ class _TieredIndex:
         self.memory = _MemoryIndex(spec, bands)
         self._segments = list(segments)
         self._bases = np.cumsum([0] + [len(segment) for segment in self._segments]).tolist()
-        self._moves: dict[str, str] = {}
-        for root, into in moves:
-            self._moves[root] = into
+        self._moves = dict(moves)  # in order: a later move of a root wins
         self._linked: dict[str, str] = {}  # stored keys given a root after their build
 
     def known(self, keys: Sequence[str]) -> list[bool]:
@@ -279,12 +277,8 @@ class _TieredIndex:
 
     def get_many(self, keys: Iterable[str]) -> list[Entry]:
         keys = list(keys)
-        there = self.memory.known(keys)
-        found = dict(zip(
-            (key for key, inside in zip(keys, there, strict=True) if inside),
-            self.memory.get_many([key for key, inside in zip(keys, there, strict=True) if inside]),
-            strict=True,
-        ))  # fmt: skip
+        held = [key for key, there in zip(keys, self.memory.known(keys), strict=True) if there]
+        found = dict(zip(held, self.memory.get_many(held), strict=True))
         missing = [key for key in keys if key not in found]
         located = self._locate(missing)
         by_segment: dict[int, list[int]] = {}
@@ -327,16 +321,14 @@ class _TieredIndex:
     def merge(self, root: str, into: str) -> list[str]:
         """Re-point the cluster of ``root`` here and in memory, and record the move."""
         ancestors = {root} | {r for r in self._moves if self._final(r) == root}
-        members: list[str] = []
+        members: dict[str, None] = {}  # in order, each once
         for segment in self._segments:
             rows = segment.members(sorted(ancestors))
-            members.extend(e.key for e in self._read(segment, rows) if e.root == root)
-        members.extend(
-            key for key, linked in self._linked.items()
-            if self._final(linked) == root and key not in members
-        )  # fmt: skip
+            members.update((e.key, None) for e in self._read(segment, rows) if e.root == root)
+        linked = (key for key, new in self._linked.items() if self._final(new) == root)
+        members.update((key, None) for key in linked)
         self._moves[root] = into
-        return members + self.memory.merge(root, into)
+        return [*members, *self.memory.merge(root, into)]
 
     def _final(self, root: str) -> str:
         seen = 0

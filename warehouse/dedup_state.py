@@ -74,27 +74,38 @@ def _landed(after: dt.datetime | None, through: dt.datetime | None) -> tuple[str
     return sql, params
 
 
-def signature_counts(
+def article_count(
     con: duckdb.DuckDBPyConnection,
-    article_spec: str,
-    passage_spec: str,
+    spec: str,
     after: dt.datetime | None,
     through: dt.datetime | None,
-) -> tuple[int, int]:
-    """How many article and passage signatures of these specs :func:`article_signatures`
-    and :func:`passage_signatures` give for ``after`` and ``through``."""
+) -> int:
+    """How many rows :func:`article_signatures` gives for ``spec``, ``after`` and
+    ``through``."""
     landed, params = _landed(after, through)
-    (articles,) = con.execute(
+    (count,) = con.execute(
         "SELECT count(*) FROM article_signatures AS s JOIN articles AS a USING (article_id)"
         f" WHERE s.spec = ? {landed}",
-        [article_spec, *params],
+        [spec, *params],
     ).fetchone()
-    (passages,) = con.execute(
+    return int(count)
+
+
+def passage_count(
+    con: duckdb.DuckDBPyConnection,
+    spec: str,
+    after: dt.datetime | None,
+    through: dt.datetime | None,
+) -> int:
+    """How many rows :func:`passage_signatures` gives for ``spec``, ``after`` and
+    ``through``."""
+    landed, params = _landed(after, through)
+    (count,) = con.execute(
         "SELECT count(*) FROM passage_signatures AS s"
         f" JOIN articles AS a ON a.article_id = s.article_id WHERE s.spec = ? {landed}",
-        [passage_spec, *params],
+        [spec, *params],
     ).fetchone()
-    return int(articles), int(passages)
+    return int(count)
 
 
 def last_landed(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
