@@ -6,8 +6,9 @@ Scoring follows the benchmark: word-level precision, recall and F1 over multiset
 lower-case ``\\w+`` tokens, averaged per page. Both systems run on the same pages in one run,
 page by page in turn, so that load on the machine hits both alike.
 
-Pages are split by a hash of their file name into a tuning half and a held-out half: rules
-are tuned on the first and checked on the second, which they were never fitted to. The text
+Pages are split by site into two halves (``evaluation.folds``: every page of a site falls in
+the same half), so that the held-out half is read on sites whose templates the tuning half
+never showed. The text
 mode scores every dump style of ``evaluation.dumps`` with the shipped line classifier, which
 was trained on these pages; its held-out figures, on folds grouped by site, come from
 :func:`held_out` (``presswash eval --as-text --held-out``), which refits it fold by fold.
@@ -16,7 +17,6 @@ was trained on these pages; its held-out figures, on folds grouped by site, come
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import re
 import time
@@ -30,6 +30,7 @@ import trafilatura
 from cleaners import Article, clean_blocks, clean_text
 from cleaners.html import clean_html, extract_page, parse_html
 from evaluation.dumps import DUMPS, cached_dump
+from evaluation.folds import fold_of, site_of
 from sources.decode import RejectInput
 
 HALVES = ("tuning", "held-out")
@@ -51,7 +52,7 @@ class Page:
 
     @property
     def half(self) -> str:
-        return half_of(self.name)
+        return half_of(site_of(self.url, fallback=self.name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +134,9 @@ class EvalReport:
         return whole
 
 
-def half_of(name: str) -> str:
-    """The half a page belongs to, by a stable hash of its file name."""
-    return HALVES[hashlib.blake2b(name.encode(), digest_size=1).digest()[0] % 2]
+def half_of(site: str) -> str:
+    """The half a site's pages belong to, by a stable hash of the site."""
+    return HALVES[fold_of(site, len(HALVES))]
 
 
 def word_prf(predicted: str, truth: str) -> tuple[float, float, float]:

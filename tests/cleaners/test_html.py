@@ -16,7 +16,7 @@ from cleaners.html.prepass import (
     mark_article_body,
     shield_prose,
 )
-from evaluation.wcxb import HALVES, evaluate, format_report, half_of, word_prf
+from evaluation.wcxb import HALVES, Page, evaluate, format_report, half_of, word_prf
 from sources.decode import RejectInput
 
 DATA = Path(__file__).parents[1] / "data" / "html"
@@ -537,9 +537,22 @@ def test_word_prf_counts_repeated_words():
 
 
 def test_halves_are_stable_and_both_used():
-    names = [f"{i:04d}" for i in range(40)]
-    assert [half_of(n) for n in names] == [half_of(n) for n in names]
-    assert {half_of(n) for n in names} == set(HALVES)
+    sites = [f"site{i}.example" for i in range(40)]
+    assert [half_of(n) for n in sites] == [half_of(n) for n in sites]
+    assert {half_of(n) for n in sites} == set(HALVES)
+
+
+def test_pages_of_one_site_fall_in_one_half():
+    def page(name: str, url: str) -> Page:
+        return Page(name, b"", url, "text", None, None, None)
+
+    halves = {
+        page(f"{i:04d}", f"https://{host}/story-{i}").half
+        for i, host in enumerate(["www.news.example", "news.example", "sport.news.example"])
+    }
+    assert len(halves) == 1
+    both = {page(f"{i:04d}", f"https://site{i}.example/a").half for i in range(40)}
+    assert both == set(HALVES)
 
 
 def write_dataset(root: Path) -> None:
