@@ -82,13 +82,7 @@ def article_count(
 ) -> int:
     """How many rows :func:`article_signatures` gives for ``spec``, ``after`` and
     ``through``."""
-    landed, params = _landed(after, through)
-    (count,) = con.execute(
-        "SELECT count(*) FROM article_signatures AS s JOIN articles AS a USING (article_id)"
-        f" WHERE s.spec = ? {landed}",
-        [spec, *params],
-    ).fetchone()
-    return int(count)
+    return _signature_count(con, "article_signatures", spec, after, through)
 
 
 def passage_count(
@@ -99,9 +93,19 @@ def passage_count(
 ) -> int:
     """How many rows :func:`passage_signatures` gives for ``spec``, ``after`` and
     ``through``."""
+    return _signature_count(con, "passage_signatures", spec, after, through)
+
+
+def _signature_count(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    spec: str,
+    after: dt.datetime | None,
+    through: dt.datetime | None,
+) -> int:
     landed, params = _landed(after, through)
     (count,) = con.execute(
-        "SELECT count(*) FROM passage_signatures AS s"
+        f"SELECT count(*) FROM {table} AS s"
         f" JOIN articles AS a ON a.article_id = s.article_id WHERE s.spec = ? {landed}",
         [spec, *params],
     ).fetchone()
