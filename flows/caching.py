@@ -30,12 +30,27 @@ _CHUNK = 1 << 20
 
 @cache
 def code_version() -> str:
-    """A digest of the source files that decide a cleaned batch."""
-    digest = hashlib.sha256()
+    """A digest of the code and shipped models that decide a cleaned batch."""
     packages = [Path(package.__file__).parent for package in (sources, cleaners, dedup)]
-    files = [path for package in packages for path in sorted(package.rglob("*.py"))]
+    return tree_digest(packages, Path(stages.__file__))
+
+
+#: The files under a package that decide what it does: its code and its learned models.
+_DECIDING = ("*.py", "*.npz")
+
+
+def tree_digest(packages: list[Path], *extra: Path) -> str:
+    """A digest of the :data:`_DECIDING` files under ``packages`` (paths and bytes) and of
+    ``extra`` files; paths are taken relative to the first package's parent."""
+    digest = hashlib.sha256()
     root = packages[0].parent
-    for path in [*files, Path(stages.__file__)]:
+    files = [
+        path
+        for package in packages
+        for pattern in _DECIDING
+        for path in sorted(package.rglob(pattern))
+    ]
+    for path in [*files, *extra]:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flows.caching import clean_batch_key
+from flows.caching import clean_batch_key, tree_digest
 from sources.read import UnreadFile
 
 
@@ -38,3 +38,20 @@ def test_key_of_a_missing_or_special_file_does_not_read_it(tmp_path: Path) -> No
     before = _key(fifo, missing)
     missing.write_text("Title\n\nNow here.\n")
     assert _key(fifo, missing) != before  # readable now: cleaned again, not the cached reject
+
+
+def test_code_version_follows_code_and_shipped_models(tmp_path: Path) -> None:
+    package = tmp_path / "cleaners"
+    (package / "models").mkdir(parents=True)
+    (package / "rules.py").write_text("LIMIT = 3\n")
+    model = package / "models" / "blocks.npz"
+    model.write_bytes(b"weights one")
+    (package / "notes.txt").write_text("not code")
+    first = tree_digest([package])
+    (package / "notes.txt").write_text("still not code")
+    assert tree_digest([package]) == first
+    model.write_bytes(b"weights two")  # a retrained model cleans differently
+    assert tree_digest([package]) != first
+    second = tree_digest([package])
+    (package / "rules.py").write_text("LIMIT = 4\n")
+    assert tree_digest([package]) != second
