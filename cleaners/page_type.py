@@ -33,6 +33,7 @@ from lxml.html import HtmlElement
 
 from .article import Block
 from .learned import Model, load_model
+from .words import unspaced_words
 
 ARTICLE = "article"
 #: The page types, ``article`` first.
@@ -111,7 +112,6 @@ _CLOCK = re.compile(r"\d(?<!\w\d)\d?:\d{2}\b")
 _YEAR_IN_PATH = re.compile(r"/(?:19|20)\d{2}(?:/|-|$)")
 _LONG_NUMBER = re.compile(r"\d{4,}")
 _SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)»]*$")
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
 _MD_LIST = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s")
 _MD_HEADING = re.compile(r"^#{1,6}\s")
@@ -140,10 +140,7 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 def word_count(text: str) -> int:
     """Words in ``text``; a character of a script written without spaces counts half."""
-    words = len(text.split())
-    if not text.isascii() and max(text) >= "\u3040":  # a script without spaces may be in it
-        words += len(_UNSPACED.findall(text, 0, 4000)) // 2
-    return words
+    return len(text.split()) + unspaced_words(text)
 
 
 def _log(n: float) -> float:

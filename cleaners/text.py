@@ -53,6 +53,7 @@ from .rules.sidebars import (
     link_only,
     related_list,
 )
+from .words import unspaced_words
 
 BODY = Kind.BODY
 HEADING = Kind.HEADING
@@ -143,14 +144,6 @@ def clean_blocks(
 __all__ = ["clean_blocks", "clean_text", "make_block"]
 
 
-#: Han, kana and hangul: scripts written without spaces between words.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
-#: Characters of unspaced script counted as one word (a Chinese word is about two characters).
-_CHARS_PER_WORD = 2
-#: Only this much of a block is looked at for unspaced script: every threshold is far below.
-_WORD_SCAN = 4000
-
-
 def _words(block: Block) -> int:
     """Words in a block: one more than its spaces (its key is whitespace-folded), plus one
     per two characters of a script written without spaces (Chinese, Japanese), so that a
@@ -161,8 +154,7 @@ def _words(block: Block) -> int:
     """
     if not block.key:
         return 0
-    unspaced = sum(1 for _ in _UNSPACED.finditer(block.key, 0, _WORD_SCAN))
-    return block.key.count(" ") + 1 + unspaced // _CHARS_PER_WORD
+    return block.key.count(" ") + 1 + unspaced_words(block.key)
 
 
 # ------------------------------------------------------------------------- pass 1: patterns

@@ -12,6 +12,12 @@ features that hold across sites and languages rather than words of one language:
 - its neighbours' shape, and the document's (how much of it is links, how many blocks);
 - what the text rules decided about it (their verdicts are features, not the last word).
 
+It reads them in two stages. The first gives every block a chrome probability from the features
+above; the second reads the same features plus the first stage's verdicts around the block (its
+neighbours', the share of content before and after it, the densest run of what the first stage
+calls content). A menu line looks like a short heading on its own; beside twenty other short
+lines the first stage already doubts, it does not.
+
 It runs after the rules and decides every block that is not lifted into metadata: it may take
 out a block the rules kept, or put back one they removed. Its removals carry the rule
 ``text_blocks@<version>``; the weights are trained by ``python -m evaluation.train_text``.
@@ -33,10 +39,13 @@ from .article import Block
 from .kinds import LIFTED as LIFTED_KINDS
 from .kinds import Kind
 from .learned import MODELS, Model, read_model
+from .words import UNSPACED, unspaced_words
 
 MODEL_FILE = "text_blocks.npz"
 #: Probability of chrome above which a model without a chosen threshold removes a block.
 THRESHOLD = 0.5
+#: Probability of chrome below which a block a rule removed is put back.
+RESTORE = 0.05
 
 _WORD = re.compile(r"\w+")
 _MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*(?:\s\"[^\"]*\")?\)")
@@ -44,6 +53,9 @@ _LINK_NUMBER = re.compile(r"\[\d+\]")
 _LIST_MARK = re.compile(r"^(?:[*+•·▪–-]|\d{1,3}[.)])[^\S\n]", re.MULTILINE)
 _LINK_OPEN = re.compile(re.escape("]("))
 _IMAGE = re.compile(r"!\[|\[IMG\]|\.(?:jpe?g|png|gif|webp|svg)\b", re.IGNORECASE)
+#: A markdown image or a text browser's ``[IMG]``, whole; and an image file's extension.
+_IMAGE_MARKUP = re.compile(r"!\[[^\[\]]*\]\([^()\s]*(?:\s\"[^\"]*\")?\)|\[IMG\]")
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg)\b", re.IGNORECASE)
 #: Form residue of a text browser: a button, an input field, a checkbox or radio button.
 _FORM = ("(BUTTON)", "______", "[ ]", "( )")
 #: A clock time: one or two digits, a colon, two digits (starting at the colon, a literal the
@@ -114,6 +126,25 @@ FEATURES: tuple[str, ...] = (
     *_DOCUMENT,
 )
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
+#: The second stage's extra columns: the first stage's chrome probability of the block and
+#: around it, and where the block stands against what the first stage calls content.
+CONTEXT: tuple[str, ...] = (
+    "chrome",
+    "prev_chrome",
+    "next_chrome",
+    "prev2_chrome",
+    "next2_chrome",
+    "window3_chrome",
+    "window8_chrome",
+    "window5_content_words",
+    "content_before",
+    "content_after",
+    "in_content_run",
+    "content_run_distance",
+    "doc_content_blocks",
+)
+#: The columns the second stage may read: :data:`FEATURES`, then :data:`CONTEXT`.
+STACKED: tuple[str, ...] = (*FEATURES, *CONTEXT)
 
 
 @functools.cache
@@ -227,7 +258,7 @@ def _own_features(
     plain_starts = np.cumsum([0] + [len(t) + 1 for t in plains[:-1]])
     sizes = np.array([len(t) for t in plains], dtype=np.float64)
     size = np.maximum(sizes, 1)
-    count = np.array([len(w) for w in tokens], dtype=np.float64)
+    count = np.array([_word_count(b.key, w) for b, w in zip(blocks, tokens, strict=True)])
     per_word = 1.0 / np.maximum(count, 1)
 
     # Each block's characters and the newline after it (one more space, taken off below).
@@ -266,7 +297,10 @@ def _own_features(
     out[:, 15] = link_numbers > 0
     out[:, 16] = [b.heading for b in blocks]
     out[:, 17] = _per_block(_LIST_MARK, joined, starts, n) > 0
-    out[:, 18] = _per_block(_IMAGE, joined, starts, n) > 0
+    # the share of the block that is image markup: an image line is one, a paragraph with an
+    # inline image is mostly prose
+    for i in np.flatnonzero(_per_block(_IMAGE, joined, starts, n)).tolist():
+        out[i, 18] = _image_share(texts[i])
     out[:, 19] = [t.count("|") >= 2 for t in texts]
     out[:, 20] = ["**" in t or (t.startswith(("_", "*")) and t.endswith(("_", "*"))) for t in texts]
     if any(mark in joined for mark in _FORM):
@@ -274,6 +308,22 @@ def _own_features(
     out[:, 22] = _per_block(_TIME, joined, starts, n) > 0
     out[:, 23] = _per_block(_URL, joined, starts, n) > 0
     return out
+
+
+def _word_count(key: str, tokens: list[str]) -> float:
+    """Words in a block: its tokens, but a run of Chinese or Japanese (a token of many words
+    written without spaces) by its characters, so that such prose looks as long as it is."""
+    unspaced = unspaced_words(key)
+    if not unspaced:
+        return float(len(tokens))
+    return float(sum(1 for t in tokens if not UNSPACED.search(t)) + unspaced)
+
+
+def _image_share(text: str) -> float:
+    """The share of ``text`` that is image markup or image file names."""
+    rest = _IMAGE_MARKUP.sub("", text)
+    files = sum(len(token) for token in rest.split() if _IMAGE_FILE.search(token))
+    return (len(text) - len(rest) + files) / max(len(text), 1)
 
 
 def _neighbours(x: np.ndarray) -> None:
@@ -315,6 +365,51 @@ def _place(x: np.ndarray, n: int) -> None:
     x[:, _INDEX["doc_run_share"]] = float(words[start : end + 1].sum()) / total
 
 
+def context_features(rows: np.ndarray, chrome: np.ndarray) -> np.ndarray:
+    """The :data:`CONTEXT` columns of every block, from its :func:`features` row and the first
+    stage's chrome probability of every block of the document."""
+    n = len(chrome)
+    out = np.zeros((n, len(CONTEXT)), dtype=np.float32)
+    if not n:
+        return out
+    chrome = chrome.astype(np.float64)
+    words = np.expm1(rows[:, _INDEX["log_words"]].astype(np.float64))
+    content = (1.0 - chrome) * words
+    total = float(content.sum()) or 1.0
+    running = np.concatenate([[0.0], np.cumsum(content)])
+    index = np.arange(n)
+
+    def shifted(by: int) -> np.ndarray:  # a missing neighbour counts as chrome
+        moved = np.ones(n)
+        if by > 0:
+            moved[by:] = chrome[:-by]
+        else:
+            moved[:by] = chrome[-by:]
+        return moved
+
+    def window(values: np.ndarray, radius: int) -> tuple[np.ndarray, np.ndarray]:
+        sums = np.concatenate([[0.0], np.cumsum(values)])
+        low, high = np.maximum(index - radius, 0), np.minimum(index + radius + 1, n)
+        return sums[high] - sums[low], (high - low).astype(np.float64)
+
+    out[:, 0] = chrome
+    out[:, 1], out[:, 2] = shifted(1), shifted(-1)
+    out[:, 3], out[:, 4] = shifted(2), shifted(-2)
+    for column, radius in ((5, 3), (6, 8)):  # the neighbours' mean, the block left out
+        around, size = window(chrome, radius)
+        out[:, column] = (around - chrome) / np.maximum(size - 1, 1)
+    near_content, _ = window(content, 5)
+    near_words, _ = window(words, 5)
+    out[:, 7] = near_content / np.maximum(near_words, 1)
+    out[:, 8] = running[:-1] / total
+    out[:, 9] = (total - running[1:]) / total
+    start, end = _max_segment(np.where(chrome < 0.5, words, -_GAP_COST))
+    out[:, 10] = (index >= start) & (index <= end)
+    out[:, 11] = np.log1p(np.where(index < start, start - index, np.maximum(index - end, 0)))
+    out[:, 12] = float(np.mean(chrome < 0.5))
+    return out
+
+
 def _max_segment(score: np.ndarray) -> tuple[int, int]:
     """The contiguous segment of largest sum (Kadane); (0, -1) when every score is negative."""
     best, best_span = 0.0, (0, -1)
@@ -331,17 +426,39 @@ def _max_segment(score: np.ndarray) -> tuple[int, int]:
 
 @dataclass(frozen=True, slots=True)
 class Classifier:
-    """The exported model and the chrome probability above which it removes a block (chosen
-    on the training folds)."""
+    """The exported stages and the chrome probability above which a block is removed (chosen on
+    the training folds). Without a ``context`` stage the first stage decides alone."""
 
     model: Model
     threshold: float = THRESHOLD
+    context: Model | None = None
+
+    @property
+    def rule(self) -> str:
+        """The name its removals carry: the deciding stage's model and version."""
+        return (self.context or self.model).rule
+
+    def chrome(self, rows: np.ndarray) -> np.ndarray:
+        """The probability that each block (a row of :func:`features`) is chrome."""
+        first = chrome_probability(rows, self.model)
+        if self.context is None:
+            return first
+        stacked = np.concatenate([rows, context_features(rows, first)], axis=1)
+        return chrome_probability(stacked, self.context, STACKED)
+
+
+#: Prefix of the second stage's arrays in the exported ``.npz``.
+CONTEXT_PREFIX = "context_"
 
 
 def read_classifier(arrays: dict[str, np.ndarray]) -> Classifier:
-    """A classifier from the arrays of an exported ``.npz`` (``threshold`` optional)."""
+    """A classifier from the arrays of an exported ``.npz`` (``threshold`` and the second
+    stage, under :data:`CONTEXT_PREFIX`, optional)."""
     threshold = float(arrays["threshold"]) if "threshold" in arrays else THRESHOLD
-    return Classifier(read_model(arrays), threshold)
+    first = {k: v for k, v in arrays.items() if not k.startswith(CONTEXT_PREFIX)}
+    second = {k.removeprefix(CONTEXT_PREFIX): v for k, v in arrays.items() if k not in first}
+    context = read_model(second) if second else None
+    return Classifier(read_model(first), threshold, context)
 
 
 @functools.cache
@@ -355,10 +472,13 @@ def shipped() -> Classifier | None:
         return read_classifier(dict(data))
 
 
-def chrome_probability(rows: np.ndarray, model: Model) -> np.ndarray:
-    """The model's probability that each block (a row of :func:`features`) is chrome."""
-    if model.features != FEATURES:
-        rows = rows[:, [_INDEX[name] for name in model.features]]
+def chrome_probability(
+    rows: np.ndarray, model: Model, columns: tuple[str, ...] = FEATURES
+) -> np.ndarray:
+    """The model's probability that each row (its values named by ``columns``) is chrome."""
+    if model.features != columns:
+        index = {name: i for i, name in enumerate(columns)}
+        rows = rows[:, [index[name] for name in model.features]]
     return model.proba(rows)[:, list(model.classes).index("chrome")]
 
 
@@ -367,17 +487,18 @@ def relabel(blocks: list[Block], classifier: Classifier | None = None) -> None:
 
     A kept block it calls chrome is removed with a kind from where it stands (see
     :func:`chrome_kind`), and once a reader comment is seen after the article, the chrome
-    after it is the comment thread; a removed block it is as sure is content is kept as body.
+    after it is the comment thread. A block a rule removed is put back as body only when the
+    model is nearly sure it is content (:data:`RESTORE`): a rule matched a shape someone
+    named, which outweighs a doubt.
     """
     classifier = classifier or shipped()
     if classifier is None or not blocks:
         return
     rows = features(blocks)
-    probability = chrome_probability(rows, classifier.model)
+    probability = classifier.chrome(rows)
     chrome = probability > classifier.threshold
-    # putting back what a rule removed takes as much confidence as removing
-    content = probability < 1.0 - classifier.threshold
-    rule = classifier.model.rule
+    content = probability < RESTORE
+    rule = classifier.rule
     thread = False
     for i, block in enumerate(blocks):
         if block.label in LIFTED_KINDS:
@@ -398,7 +519,7 @@ def chrome_kind(row: np.ndarray) -> str:
     after = row[_INDEX["after_run"]] > 0
     if after and (row[_INDEX["time"]] > 0 or row[_INDEX["ends_colon"]] > 0):
         return "comment"
-    if row[_INDEX["image"]] > 0:
+    if row[_INDEX["image"]] > 0.5:
         return "caption"
     if row[_INDEX["before_run"]] > 0:
         return "navigation"

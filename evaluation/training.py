@@ -22,8 +22,19 @@ def export_model(
     scaler: Any,
     classifier: Any,
 ) -> None:
-    """Write a fitted ``StandardScaler`` and a ``LogisticRegression`` or ``MLPClassifier``
-    (ReLU hidden layers) to ``path``; raises ``TypeError`` for any other classifier."""
+    """Write :func:`model_arrays` to ``path``."""
+    arrays = model_arrays(
+        name=name, version=version, features=features, scaler=scaler, classifier=classifier
+    )
+    np.savez_compressed(path, **arrays)
+
+
+def model_arrays(
+    *, name: str, version: str, features: Sequence[str], scaler: Any, classifier: Any
+) -> dict[str, np.ndarray]:
+    """The arrays of a fitted ``StandardScaler`` and a ``LogisticRegression`` or
+    ``MLPClassifier`` (ReLU hidden layers), as ``cleaners.learned.read_model`` reads them;
+    raises ``TypeError`` for any other classifier."""
     if hasattr(classifier, "coefs_"):
         if classifier.activation != "relu":
             raise TypeError(f"only ReLU perceptrons export, not {classifier.activation!r}")
@@ -33,17 +44,16 @@ def export_model(
     else:
         raise TypeError(f"cannot export {type(classifier).__name__}")
     scale = np.where(scaler.scale_ == 0, 1.0, scaler.scale_)
-    arrays = {f"w{i}": w for i, w in enumerate(weights)} | {
+    layers = {f"w{i}": w for i, w in enumerate(weights)} | {
         f"b{i}": b for i, b in enumerate(biases)
     }
-    np.savez_compressed(
-        path,
-        name=np.array(name),
-        version=np.array(version),
-        features=np.array(list(features)),
-        classes=np.array([str(c) for c in classifier.classes_]),
-        mean=scaler.mean_.astype(np.float32),
-        scale=scale.astype(np.float32),
-        layers=np.array(len(weights)),
-        **{key: value.astype(np.float32) for key, value in arrays.items()},
-    )
+    return {
+        "name": np.array(name),
+        "version": np.array(version),
+        "features": np.array(list(features)),
+        "classes": np.array([str(c) for c in classifier.classes_]),
+        "mean": scaler.mean_.astype(np.float32),
+        "scale": scale.astype(np.float32),
+        "layers": np.array(len(weights)),
+        **{key: value.astype(np.float32) for key, value in layers.items()},
+    }

@@ -12,7 +12,17 @@ import pytest
 
 from cleaners import clean_text, make_block
 from cleaners.learned import Model
-from cleaners.text_model import FEATURES, Classifier, _max_segment, features, relabel, shipped
+from cleaners.text_model import (
+    CONTEXT,
+    FEATURES,
+    STACKED,
+    Classifier,
+    _max_segment,
+    context_features,
+    features,
+    relabel,
+    shipped,
+)
 
 MODEL = shipped()
 needs_model = pytest.mark.skipif(MODEL is None, reason="no shipped text model")
@@ -79,6 +89,30 @@ def test_features_have_one_row_per_block_and_every_column_finite() -> None:
     assert features([]).shape == (0, len(FEATURES))
 
 
+def test_an_inline_image_does_not_make_a_paragraph_an_image_line() -> None:
+    image = "![Brücke](https://x.example/bruecke.jpg)"
+    rows = features(
+        [make_block(f"{PROSE['de'][0]} {image}"), make_block(image), make_block(PROSE["de"][1])]
+    )
+    share = rows[:, FEATURES.index("image")]
+    assert share[0] < 0.5 < share[1]
+    assert share[2] == 0.0
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "专家表示，这项措施非常重要，各地政府需要制定详细的计划，确保人民的生命财产安全。",
+        "計画は来年から実施される予定であり、各区は避難所の整備を急いでいる。",
+    ],
+)
+def test_prose_without_spaces_counts_its_words_by_characters(sentence: str) -> None:
+    rows = features([make_block(sentence), make_block("Startseite")])
+    words = np.expm1(rows[:, FEATURES.index("log_words")])
+    assert words[0] >= 12  # one token to a regex, about 15 to 20 words to a reader
+    assert words[1] == pytest.approx(1.0)
+
+
 def test_densest_run_is_the_largest_sum_segment() -> None:
     assert _max_segment(np.array([-8.0, 30, -8, 25, -8, -8, 5])) == (1, 3)
     assert _max_segment(np.array([-1.0, -2])) == (0, -1)
@@ -98,6 +132,57 @@ def _constant(content_logit: float) -> Classifier:
         biases=(np.array([content_logit], np.float32),),
     )
     return Classifier(model, threshold=0.5)
+
+
+def _context_row(chrome: list[float], words: int = 20) -> np.ndarray:
+    rows = np.zeros((len(chrome), len(FEATURES)), np.float32)
+    rows[:, FEATURES.index("log_words")] = np.log1p(words)
+    return context_features(rows, np.array(chrome))
+
+
+def test_context_reads_the_first_stage_around_each_block() -> None:
+    column = {name: i for i, name in enumerate(CONTEXT)}
+    ctx = _context_row([0.9, 0.9, 0.1, 0.1, 0.1, 0.9])
+    assert ctx.shape == (6, len(CONTEXT)) and np.isfinite(ctx).all()
+    assert ctx[0, column["prev_chrome"]] == 1.0  # no block before: counts as chrome
+    assert ctx[3, column["prev_chrome"]] == pytest.approx(0.1)
+    assert ctx[1, column["next_chrome"]] == pytest.approx(0.1)
+    # the content words before a block grow and those after it shrink, down the page
+    assert np.all(np.diff(ctx[:, column["content_before"]]) >= 0)
+    assert np.all(np.diff(ctx[:, column["content_after"]]) <= 0)
+    assert ctx[:, column["in_content_run"]].tolist() == [0, 0, 1, 1, 1, 0]
+    assert ctx[0, column["content_run_distance"]] > ctx[1, column["content_run_distance"]] > 0
+    assert context_features(np.zeros((0, len(FEATURES))), np.zeros(0)).shape == (0, len(CONTEXT))
+
+
+def _stage(features: tuple[str, ...], weights: dict[str, float], bias: float) -> Model:
+    """A logistic stage whose content logit is ``bias`` plus the weighted named columns."""
+    w = np.zeros((len(features), 1), np.float32)
+    for name, value in weights.items():
+        w[features.index(name), 0] = value
+    return Model(
+        name="stacked",
+        version="0",
+        features=features,
+        classes=("chrome", "content"),
+        mean=np.zeros(len(features), np.float32),
+        scale=np.ones(len(features), np.float32),
+        weights=(w,),
+        biases=(np.array([bias], np.float32),),
+    )
+
+
+def test_the_context_stage_overrules_a_block_its_neighbours_contradict() -> None:
+    # the first stage calls every long block content; the second calls a block content only
+    # when the blocks around it are too
+    first = _stage(FEATURES, {"log_words": 4.0}, -8.0)
+    second = _stage(STACKED, {"window3_chrome": -20.0}, 10.0)
+    lines = ["Menu", "Home", "A long line of words that reads like a sentence here.", "Login"]
+    rows = features([make_block(line) for line in lines])
+    alone = Classifier(first, 0.5).chrome(rows)
+    both = Classifier(first, 0.5, second).chrome(rows)
+    assert alone[2] < 0.5 < both[2]
+    assert Classifier(first, 0.5, second).rule == "stacked@0"
 
 
 def _labelled() -> list:
@@ -129,21 +214,7 @@ def test_full_page_dumps_lose_no_prose_in_other_languages(make, lang: str) -> No
 
 
 @needs_model
-@pytest.mark.parametrize(
-    "make",
-    [
-        pytest.param(
-            _visible,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="one-word menu lines without link markup stay: the removal threshold "
-                "allows 0.01 recall loss, and such lines are as often an article's own",
-            ),
-        ),
-        _lynx,
-        _page_markdown,
-    ],
-)
+@pytest.mark.parametrize("make", [_visible, _lynx, _page_markdown])
 @pytest.mark.parametrize("lang", ["de", "pt"])
 def test_full_page_dumps_lose_their_menus_and_footers(make, lang: str) -> None:
     text, prose = make(lang)
@@ -156,9 +227,9 @@ def test_full_page_dumps_lose_their_menus_and_footers(make, lang: str) -> None:
 def test_model_removals_name_the_model_and_a_kind() -> None:
     text, _ = _lynx("pt")
     article = clean_text(text)
-    mine = [r for r in article.removed if r.rule == MODEL.model.rule]
+    mine = [r for r in article.removed if r.rule == MODEL.rule]
     assert mine, "the model removed nothing from a page of menus and footers"
-    assert MODEL.model.rule.startswith("text_blocks@")
+    assert MODEL.rule.startswith("text_blocks@")
     assert {r.kind for r in mine} <= {"navigation", "sidebar", "widget", "caption", "comment"}
 
 

@@ -10,8 +10,15 @@ import numpy as np
 import pytest
 
 from cleaners import make_block
-from cleaners.text_model import FEATURES, read_classifier, relabel
-from evaluation.train_text import align, choose_threshold, cross_validate, format_scores, train
+from cleaners.text_model import FEATURES, STACKED, read_classifier, relabel
+from evaluation.train_text import (
+    VERSION,
+    align,
+    choose_threshold,
+    cross_validate,
+    format_scores,
+    train,
+)
 
 pytest.importorskip("sklearn")
 
@@ -32,7 +39,7 @@ def test_alignment_labels_blocks_by_their_words_in_the_truth() -> None:
     assert align(blocks, TRUTH).tolist() == [0, 1, 1, 0, 1]
 
 
-def test_threshold_never_costs_more_content_than_allowed() -> None:
+def test_threshold_removes_what_costs_content_only_where_f1_gains() -> None:
     # three content blocks of 100 words, chrome of 10 words; one content block looks chrome-ish
     chrome = np.array([0.1, 0.2, 0.75, 0.9, 0.95, 0.99])
     content = np.array([1, 1, 1, 0, 0, 0])
@@ -40,6 +47,15 @@ def test_threshold_never_costs_more_content_than_allowed() -> None:
     threshold = choose_threshold(chrome, content, words)
     assert threshold >= 0.75  # removing the 0.75 block would lose a third of the content
     assert threshold < 0.9  # and the chrome above it still goes
+
+
+def test_threshold_keeps_content_where_f1_is_flat() -> None:
+    # a content block of 10 words as chrome-ish as 10 words of chrome: removing both changes
+    # F1 by less than the tolerance, so the threshold that keeps them is taken
+    chrome = np.array([0.1, 0.65, 0.65, 0.99])
+    content = np.array([1, 1, 0, 0])
+    words = np.array([1000, 10, 10, 100], dtype=float)
+    assert choose_threshold(chrome, content, words) >= 0.65
 
 
 def _dataset(root: Path) -> None:
@@ -69,6 +85,8 @@ def test_train_writes_a_model_that_cleaning_reads(tmp_path: Path) -> None:
     with np.load(out) as data:
         classifier = read_classifier(dict(data))
     assert classifier.model.features == FEATURES
+    assert classifier.context is not None and classifier.context.features == STACKED
+    assert classifier.rule == f"text_blocks@{VERSION}"
     assert 0.5 <= classifier.threshold < 1.0
     blocks = [make_block("Home"), make_block("Share on Facebook")]
     relabel(blocks, classifier)  # runs on blocks the training never saw
