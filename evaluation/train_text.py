@@ -66,6 +66,7 @@ _TOKEN = re.compile(r"\w+")
 _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*(?:\s\"[^\"]*\")?\)")
 #: The features the model-only variant does without: the verdicts of the text rules.
 RULE_FEATURES = tuple(f for f in FEATURES if f.startswith("rule_") or f.endswith("kept"))
+_LOG_WORDS = FEATURES.index("log_words")
 
 
 @dataclass(slots=True)
@@ -197,7 +198,7 @@ def fit(docs: Iterable[Doc], feature_names: Sequence[str], seed: int, path: Path
         ]
     )
     content = np.concatenate([d.labels[d.decided] for d in docs])
-    words = np.concatenate([np.expm1(d.rows[d.decided, 0]) for d in docs])
+    words = np.concatenate([np.expm1(d.rows[d.decided, _LOG_WORDS]) for d in docs])
     arrays = first.arrays | {f"{CONTEXT_PREFIX}{k}": v for k, v in second.arrays.items()}
     arrays["threshold"] = np.array(choose_threshold(chrome, content, words), np.float32)
     np.savez_compressed(path, **arrays)
@@ -206,6 +207,8 @@ def fit(docs: Iterable[Doc], feature_names: Sequence[str], seed: int, path: Path
 
 @dataclass(frozen=True, slots=True)
 class _Stage:
+    """One fitted stage: the arrays it is exported as, and the model they read back as."""
+
     arrays: dict[str, np.ndarray]
     exported: Model
 
