@@ -30,6 +30,9 @@ class Model:
     scale: np.ndarray
     weights: tuple[np.ndarray, ...]
     biases: tuple[np.ndarray, ...]
+    #: The probability its user decides by, where one was chosen on the training folds and
+    #: exported with the model (``threshold`` in the ``.npz``).
+    threshold: float | None = None
 
     @property
     def rule(self) -> str:
@@ -63,6 +66,7 @@ def read_model(data: dict[str, np.ndarray]) -> Model:
         scale=data["scale"].astype(np.float32),
         weights=tuple(data[f"w{i}"].astype(np.float32) for i in range(layers)),
         biases=tuple(data[f"b{i}"].astype(np.float32) for i in range(layers)),
+        threshold=float(data["threshold"]) if "threshold" in data else None,
     )
 
 

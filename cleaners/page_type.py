@@ -33,6 +33,7 @@ from lxml.html import HtmlElement
 
 from .article import Block
 from .learned import Model, load_model
+from .rules.dates import is_prose
 from .words import unspaced_words
 
 ARTICLE = "article"
@@ -40,14 +41,6 @@ ARTICLE = "article"
 PAGE_TYPES = ("article", "listing", "collection", "forum", "product", "service", "documentation")
 HTML_MODEL = "page_type.npz"
 TEXT_MODEL = "page_type_text.npz"
-#: Least probability of ``article`` under which a page is taken for another type (see
-#: :func:`_decide`). HTML: on held-out sites 0.921 of articles stay above it and 0.845 of
-#: other pages fall under (balanced accuracy 0.883). Text alone tells the types apart far
-#: less well, so its floor is lower still: a dump is typed otherwise only when the model
-#: is nearly sure.
-HTML_ARTICLE_FLOOR = 0.1
-TEXT_ARTICLE_FLOOR = 0.002
-
 #: schema.org types (JSON-LD ``@type``, microdata ``itemtype``) by the page type they speak for.
 SCHEMA_FAMILIES: dict[str, frozenset[str]] = {
     "article": frozenset(
@@ -110,6 +103,10 @@ _NUMERIC_DATE = re.compile(r"\d(?<!\w\d)\d{0,3}[./-]\d{1,2}[./-]\d{2,4}\b")
 #: A clock time (10:07, 22:15:03).
 _CLOCK = re.compile(r"\d(?<!\w\d)\d?:\d{2}\b")
 _YEAR_IN_PATH = re.compile(r"/(?:19|20)\d{2}(?:/|-|$)")
+#: A year of the web's time, standing alone (not inside a longer number).
+_YEAR = re.compile(r"(?<!\d)(?:199\d|20[0-3]\d)(?!\d)")
+#: The most characters of a block read as a date or byline line above the body.
+_DATELINE_CHARS = 80
 _LONG_NUMBER = re.compile(r"\d{4,}")
 _SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)»]*$")
 _MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
@@ -315,6 +312,39 @@ def _repeats(body: HtmlElement) -> tuple[int, int]:
     return largest, groups
 
 
+def _year_above_prose(body: HtmlElement | None) -> bool:
+    """Whether a short text above the first paragraph of prose holds a year: an article is
+    dated by its title (a dateline, a byline with a date), and a year is part of a date in
+    every language and date format the web uses."""
+    if body is None:
+        return False
+    for element in body.iter(etree.Element):
+        if element.tag == "p" and is_prose(element.text_content()):
+            return False
+        text = element.text
+        if text and not len(element) and element.tag not in _NOT_SHOWN:
+            text = text.strip()
+            if len(text) <= _DATELINE_CHARS and _YEAR.search(text):
+                return True
+    return False
+
+
+def _prose_siblings(tree: HtmlElement) -> tuple[int, int]:
+    """The most prose paragraphs under one parent, and the most words of paragraphs under one:
+    an article's body is one container of paragraphs, other pages spread their prose over
+    cards, posts and panels."""
+    prose: Counter[HtmlElement] = Counter()
+    words: Counter[HtmlElement] = Counter()
+    for p in tree.iter("p"):
+        n = word_count(p.text_content())
+        parent = p.getparent()
+        words[parent] += n
+        prose[parent] += n >= PROSE_WORDS
+    if not prose:
+        return 0, 0
+    return max(prose.values()), max(words.values())
+
+
 def html_features(tree: HtmlElement, url: str | None = None) -> dict[str, float]:
     """Page-level features of a parsed page (``tree`` is only read)."""
     features: dict[str, float] = {}
@@ -344,6 +374,10 @@ def html_features(tree: HtmlElement, url: str | None = None) -> dict[str, float]
         1 for (tag, *_), w in zip(blocks, words, strict=True) if tag == "p" and w >= PROSE_WORDS
     )
     features["p_prose"] = _log(p_prose)
+    features["year_above_prose"] = float(_year_above_prose(tree.find("body")))
+    siblings, sibling_words = _prose_siblings(tree)
+    features["prose_siblings"] = _log(siblings)
+    features["prose_siblings_share"] = _share(sibling_words, total)
 
     body = tree.find("body")
     count = Counter[str]()
@@ -411,16 +445,21 @@ def text_features(blocks: Iterable[Block | str]) -> dict[str, float]:
 # ------------------------------------------------------------------------------ inference
 
 
-def _decide(model: Model, features: dict[str, float], floor: float) -> str:
-    """``article`` unless the model gives it under ``floor``; then the likeliest other type.
+def _decide(model: Model, features: dict[str, float]) -> str:
+    """``article`` unless the model gives it under its floor; then the likeliest other type.
 
-    An article taken for another page loses the article rules (its chrome stays), another
-    page taken for an article may lose its content: the floor leans towards ``article``.
+    The floor is exported with the model (``evaluation/train_page_type.py``). The HTML
+    model's is chosen on held-out sites: the lowest floor within 0.005 of the best balanced
+    accuracy, since an article taken for another page loses the article rules (its chrome
+    stays). The text model's is fixed near zero: text alone tells the types apart poorly, so
+    a dump is typed otherwise only when the model is nearly sure.
     """
+    if model.threshold is None:
+        raise ValueError(f"{model.rule} was exported without a floor (threshold)")
     row = np.array([[features[name] for name in model.features]], dtype=np.float32)
     proba = model.proba(row)[0]
     article = model.classes.index(ARTICLE)
-    if proba[article] >= floor:
+    if proba[article] >= model.threshold:
         return ARTICLE
     proba[article] = -1.0
     return model.classes[int(np.argmax(proba))]
@@ -435,10 +474,10 @@ def classify_html(tree: HtmlElement, url: str | None = None) -> str:
     features = html_features(tree, url)
     if not features["url_known"]:
         return ARTICLE
-    return _decide(load_model(HTML_MODEL), features, HTML_ARTICLE_FLOOR)
+    return _decide(load_model(HTML_MODEL), features)
 
 
 def classify_text(blocks: Iterable[Block | str]) -> str:
     """The page type of a text dump from its blocks (one of :data:`PAGE_TYPES`); text alone
     tells an article from other pages poorly, hence a low floor."""
-    return _decide(load_model(TEXT_MODEL), text_features(blocks), TEXT_ARTICLE_FLOOR)
+    return _decide(load_model(TEXT_MODEL), text_features(blocks))

@@ -1,6 +1,6 @@
 """Train the page-type models and print how they do on held-out sites.
 
-    python -m evaluation.train_page_type [--data DIR ...] [--folds 5] [--seed 0]
+    python -m evaluation.train_page_type [--data DIR ...] [--folds 5]
 
 Reads WCXB-layout datasets (default: ``../shared/data/wcxb-dev`` and
 ``../shared/data/wcxb-dev-other``), whose ground truth gives each page's type in
@@ -18,9 +18,10 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from lxml import etree
@@ -43,7 +44,16 @@ from sources.decode import RejectInput
 
 DEFAULT_DATA = ("../shared/data/wcxb-dev", "../shared/data/wcxb-dev-other")
 MODELS_DIR = Path(__file__).resolve().parent.parent / "cleaners" / "models"
-VERSION = "1"
+VERSION = "2"
+#: Floors of the probability of ``article`` tried (see ``cleaners.page_type._decide``).
+FLOORS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+#: How much balanced accuracy a floor may give up against the best one to type fewer articles
+#: as other pages (an article typed otherwise keeps its chrome).
+BA_TOLERANCE = 0.005
+#: The floor of the text model, fixed: from text alone the types are told apart so poorly
+#: (balanced accuracy under 0.8 at its best floor) that the best floor would type a quarter of
+#: the articles as other pages; a dump is typed otherwise only when the model is nearly sure.
+TEXT_FLOOR = 0.002
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,17 +88,20 @@ class Samples:
 @dataclass(slots=True)
 class CVResult:
     """Held-out predictions of one model: every page predicted by a model that never saw
-    its site."""
+    its site, with a floor chosen on that model's training folds."""
 
     name: str
     truth: list[str]
     predicted: list[str]
+    #: The floor of each outer fold, chosen by an inner cross-validation of its training folds.
+    floors: list[float]
 
     def balanced_accuracy(self) -> float:
         """Article vs. not: the mean of the recall of articles and of non-articles."""
-        t = np.array([x == ARTICLE for x in self.truth])
-        p = np.array([x == ARTICLE for x in self.predicted])
-        return float(((p & t).sum() / max(t.sum(), 1) + (~p & ~t).sum() / max((~t).sum(), 1)) / 2)
+        return balanced_accuracy(
+            np.array([x == ARTICLE for x in self.truth]),
+            np.array([x == ARTICLE for x in self.predicted]),
+        )
 
     def accuracy(self) -> float:
         return float(np.mean([a == b for a, b in zip(self.truth, self.predicted, strict=True)]))
@@ -108,6 +121,13 @@ class CVResult:
             ]
             lines.append(f"{true:16}" + "".join(f"{n:7d}" for n in row))
         return "\n".join(lines)
+
+
+def balanced_accuracy(truth: np.ndarray, predicted: np.ndarray) -> float:
+    """The mean of the recall of articles and of non-articles (boolean arrays: article)."""
+    articles = (predicted & truth).sum() / max(truth.sum(), 1)
+    others = (~predicted & ~truth).sum() / max((~truth).sum(), 1)
+    return float((articles + others) / 2)
 
 
 def load_labelled(data_dirs: Sequence[Path]) -> Iterator[LabelledPage]:
@@ -161,41 +181,96 @@ def collect(pages: Sequence[LabelledPage]) -> tuple[Samples, Samples]:
     return html_samples, text_samples
 
 
-def _classifier(seed: int) -> Callable[[], object]:
+def _classifier() -> Any:
     from sklearn.linear_model import LogisticRegression
 
-    return lambda: LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000)
+    return LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000)
 
 
-def cross_validate(name: str, samples: Samples, folds: int, seed: int) -> CVResult:
-    """Site-grouped cross-validation: fold ``k`` is predicted by a model fitted on the others."""
+def _fit(x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
     from sklearn.preprocessing import StandardScaler
 
+    scaler = StandardScaler().fit(x)
+    return scaler, _classifier().fit(scaler.transform(x), y)
+
+
+def held_out_proba(x: np.ndarray, y: np.ndarray, fold: np.ndarray) -> np.ndarray:
+    """Class probabilities (columns in :data:`PAGE_TYPES` order) of every row, each from a
+    model fitted on the rows of the other folds."""
+    proba = np.zeros((len(y), len(PAGE_TYPES)))
+    for k in np.unique(fold):
+        train, held = fold != k, fold == k
+        scaler, model = _fit(x[train], y[train])
+        columns = [PAGE_TYPES.index(c) for c in model.classes_]
+        proba[np.ix_(held, columns)] = model.predict_proba(scaler.transform(x[held]))
+    return proba
+
+
+def choose_floor(article_proba: np.ndarray, is_article: np.ndarray) -> float:
+    """The lowest floor of :data:`FLOORS` whose balanced accuracy (article vs. not) is within
+    :data:`BA_TOLERANCE` of the best floor's: it types the fewest articles as other pages."""
+    scores = np.array([balanced_accuracy(is_article, article_proba >= f) for f in FLOORS])
+    return FLOORS[int(np.flatnonzero(scores >= scores.max() - BA_TOLERANCE)[0])]
+
+
+def decide(proba: np.ndarray, floor: float) -> list[str]:
+    """:func:`cleaners.page_type._decide` over rows of probabilities in PAGE_TYPES order."""
+    article = PAGE_TYPES.index(ARTICLE)
+    other = proba.copy()
+    other[:, article] = -1.0
+    return [
+        ARTICLE if row[article] >= floor else PAGE_TYPES[int(np.argmax(alt))]
+        for row, alt in zip(proba, other, strict=True)
+    ]
+
+
+def cross_validate(name: str, samples: Samples, folds: int, floor: float | None = None) -> CVResult:
+    """Site-grouped cross-validation: fold ``k`` is predicted by a model fitted on the other
+    folds, at ``floor`` or, without one, at the floor that an inner cross-validation of those
+    folds chose."""
     x = np.array(samples.rows, dtype=np.float64)
     y = np.array(samples.labels)
     fold = np.array([fold_of(site, folds) for site in samples.sites])
-    predicted = np.empty(len(y), dtype=object)
-    make = _classifier(seed)
+    is_article = y == ARTICLE
+    outer = held_out_proba(x, y, fold)
+    predicted: list[str] = [""] * len(y)
+    floors = []
     for k in range(folds):
         train, held = fold != k, fold == k
         if not held.any():
             continue
-        scaler = StandardScaler().fit(x[train])
-        model = make().fit(scaler.transform(x[train]), y[train])
-        predicted[held] = model.predict(scaler.transform(x[held]))
-    return CVResult(name, list(y), [str(p) for p in predicted])
+        chosen = floor
+        if chosen is None:
+            inner = held_out_proba(x[train], y[train], fold[train])
+            chosen = choose_floor(inner[:, PAGE_TYPES.index(ARTICLE)], is_article[train])
+        floors.append(chosen)
+        for i, label in zip(np.flatnonzero(held), decide(outer[held], chosen), strict=True):
+            predicted[i] = label
+    return CVResult(name, list(y), predicted, floors)
 
 
-def fit_and_export(samples: Samples, path: Path, name: str, seed: int) -> None:
-    """Fit on every page and write the model to ``path``."""
-    from sklearn.preprocessing import StandardScaler
-
+def fit_and_export(
+    samples: Samples, path: Path, name: str, folds: int, floor: float | None = None
+) -> float:
+    """Fit on every page and write the model to ``path``, with ``floor`` or, without one, the
+    floor that site-grouped cross-validation over every page chose. Returns the floor."""
     x = np.array(samples.rows, dtype=np.float64)
-    scaler = StandardScaler().fit(x)
-    model = _classifier(seed)().fit(scaler.transform(x), np.array(samples.labels))
+    y = np.array(samples.labels)
+    if floor is None:
+        fold = np.array([fold_of(site, folds) for site in samples.sites])
+        proba = held_out_proba(x, y, fold)
+        floor = choose_floor(proba[:, PAGE_TYPES.index(ARTICLE)], y == ARTICLE)
+    scaler, model = _fit(x, y)
     export_model(
-        path, name=name, version=VERSION, features=samples.features, scaler=scaler, classifier=model
+        path,
+        name=name,
+        version=VERSION,
+        features=samples.features,
+        scaler=scaler,
+        classifier=model,
+        threshold=floor,
     )
+    return floor
 
 
 def train(
@@ -203,7 +278,6 @@ def train(
     *,
     out_dir: Path = MODELS_DIR,
     folds: int = 5,
-    seed: int = 0,
     export: bool = True,
 ) -> list[CVResult]:
     """Cross-validate both models by site, then (``export``) fit them on all pages and write
@@ -213,13 +287,13 @@ def train(
         raise SystemExit(f"no labelled pages under {', '.join(map(str, data_dirs))}")
     html_samples, text_samples = collect(pages)
     results = [
-        cross_validate("html", html_samples, folds, seed),
-        cross_validate("text", text_samples, folds, seed),
+        cross_validate("html", html_samples, folds),
+        cross_validate("text", text_samples, folds, TEXT_FLOOR),
     ]
     if export:
         out_dir.mkdir(parents=True, exist_ok=True)
-        fit_and_export(html_samples, out_dir / HTML_MODEL, "page_type", seed)
-        fit_and_export(text_samples, out_dir / TEXT_MODEL, "page_type_text", seed)
+        fit_and_export(html_samples, out_dir / HTML_MODEL, "page_type", folds)
+        fit_and_export(text_samples, out_dir / TEXT_MODEL, "page_type_text", folds, TEXT_FLOOR)
     return results
 
 
@@ -228,7 +302,8 @@ def format_results(results: Sequence[CVResult], folds: int) -> str:
     for result in results:
         lines += [
             f"[{result.name} model] {len(result.truth)} samples, {folds} site-grouped folds",
-            f"article vs. not, balanced accuracy: {result.balanced_accuracy():.3f}",
+            f"article vs. not, balanced accuracy: {result.balanced_accuracy():.3f}"
+            f" (floor of P(article) per fold: {', '.join(f'{f:g}' for f in result.floors)})",
             f"page type accuracy (7 types): {result.accuracy():.3f}",
             result.confusion(),
             "",
@@ -241,12 +316,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", nargs="+", type=Path, default=[Path(d) for d in DEFAULT_DATA])
     parser.add_argument("--out", type=Path, default=MODELS_DIR)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-export", action="store_true", help="cross-validate only")
     args = parser.parse_args(argv)
-    results = train(
-        args.data, out_dir=args.out, folds=args.folds, seed=args.seed, export=not args.no_export
-    )
+    results = train(args.data, out_dir=args.out, folds=args.folds, export=not args.no_export)
     print(format_results(results, args.folds))
     return 0
 

@@ -21,11 +21,15 @@ def export_model(
     features: Sequence[str],
     scaler: Any,
     classifier: Any,
+    threshold: float | None = None,
 ) -> None:
-    """Write :func:`model_arrays` to ``path``."""
+    """Write :func:`model_arrays` to ``path``, with the ``threshold`` its user decides by
+    (``Model.threshold``) when there is one."""
     arrays = model_arrays(
         name=name, version=version, features=features, scaler=scaler, classifier=classifier
     )
+    if threshold is not None:
+        arrays["threshold"] = np.array(threshold, np.float32)
     np.savez_compressed(path, **arrays)
 
 

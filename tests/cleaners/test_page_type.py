@@ -6,6 +6,7 @@ languages in random order, so what is tested is the shape of a page, not its wor
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -176,3 +177,46 @@ def test_a_page_without_block_elements_is_typed_not_a_crash(body: str) -> None:
     assert html_blocks(document_fromstring(page)) == []
     assert classify_html(document_fromstring(page), None) in PAGE_TYPES
     assert clean_html(page).page_type in PAGE_TYPES  # cleaned, not a "cleaning failed" reject
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "3. März 2024",
+        "Опубликовано 3 марта 2024, 10:15",
+        "2024年3月3日 10:15",
+        "03/03/2024",
+        "Por Ana Souza, 3 de março de 2024",
+        "Updated Mar 3, 2024 at 10:15 a.m.",
+    ],
+)
+def test_a_dateline_above_the_body_in_any_language_dates_the_page(dateline: str) -> None:
+    rng = random.Random(7)
+    body = pages.paragraph(rng, "en")
+    page = f"<html><body><h1>Title</h1><span>{dateline}</span><p>{body}</p></body></html>"
+    assert html_features(document_fromstring(page))["year_above_prose"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "<p>{body}</p><span>3 March 2024</span>",  # under the body: a comment's or a teaser's
+        "<span>Call 020 7946 0958 or order no. 120245</span><p>{body}</p>",  # no year alone
+        "<span>{body} 2024</span><p>{body}</p>",  # a long text, not a date line
+    ],
+)
+def test_a_year_elsewhere_does_not_date_the_page(where: str) -> None:
+    body = pages.paragraph(random.Random(3), "de")
+    page = f"<html><body><h1>Title</h1>{where.format(body=body)}</body></html>"
+    assert html_features(document_fromstring(page))["year_above_prose"] == 0.0
+
+
+def test_prose_in_one_container_counts_as_one_run_and_cards_do_not() -> None:
+    rng = random.Random(11)
+    paragraphs = [pages.paragraph(rng, "fr") for _ in range(5)]
+    one = "<div>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div>"
+    cards = "".join(f"<div class='c'><p>{p}</p></div>" for p in paragraphs)
+    together = html_features(document_fromstring(f"<html><body>{one}</body></html>"))
+    apart = html_features(document_fromstring(f"<html><body>{cards}</body></html>"))
+    assert together["prose_siblings"] > apart["prose_siblings"] > 0
+    assert together["prose_siblings_share"] > 0.9 > 0.3 > apart["prose_siblings_share"]
