@@ -70,19 +70,21 @@ class LabelledPage:
 
 @dataclass(slots=True)
 class Samples:
-    """Feature rows with their labels and site groups."""
+    """Feature rows with their labels, site groups and the names of their pages."""
 
     features: list[str]
     rows: list[list[float]]
     labels: list[str]
     sites: list[str]
+    names: list[str]
 
-    def add(self, features: dict[str, float], label: str, site: str) -> None:
+    def add(self, features: dict[str, float], label: str, site: str, name: str = "") -> None:
         if not self.features:
             self.features = list(features)
         self.rows.append([features[name] for name in self.features])
         self.labels.append(label)
         self.sites.append(site)
+        self.names.append(name)
 
 
 @dataclass(slots=True)
@@ -168,16 +170,16 @@ _VISIBLE_TEXT = etree.XPath(
 
 def collect(pages: Sequence[LabelledPage]) -> tuple[Samples, Samples]:
     """Feature rows for the HTML model and for the text model (two dumps per page)."""
-    html_samples, text_samples = Samples([], [], [], []), Samples([], [], [], [])
+    html_samples, text_samples = Samples([], [], [], [], []), Samples([], [], [], [], [])
     for page in pages:
         try:
             tree = parse_html(page.html, source=page.name)
         except RejectInput:
             continue
-        html_samples.add(html_features(tree, page.url), page.page_type, page.site)
+        html_samples.add(html_features(tree, page.url), page.page_type, page.site, page.name)
         for dump in text_dumps(page, tree):
             blocks = split_blocks(normalize_document(dump))
-            text_samples.add(text_features(blocks), page.page_type, page.site)
+            text_samples.add(text_features(blocks), page.page_type, page.site, page.name)
     return html_samples, text_samples
 
 
@@ -247,6 +249,14 @@ def cross_validate(name: str, samples: Samples, folds: int, floor: float | None 
         for i, label in zip(np.flatnonzero(held), decide(outer[held], chosen), strict=True):
             predicted[i] = label
     return CVResult(name, list(y), predicted, floors)
+
+
+def held_out_types(data_dirs: Sequence[Path], folds: int = 5) -> dict[str, str]:
+    """The page type of every labelled page of ``data_dirs`` (by ``dataset/stem``) as the HTML
+    model gives it when fitted, and its floor chosen, on the folds without the page's site."""
+    html_samples, _ = collect(list(load_labelled(data_dirs)))
+    result = cross_validate("html", html_samples, folds)
+    return dict(zip(html_samples.names, result.predicted, strict=True))
 
 
 def fit_and_export(

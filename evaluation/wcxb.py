@@ -12,6 +12,9 @@ never showed. The text
 mode scores every dump style of ``evaluation.dumps`` with the shipped line classifier, which
 was trained on these pages; its held-out figures, on folds grouped by site, come from
 :func:`held_out` (``presswash eval --as-text --held-out``), which refits it fold by fold.
+The HTML mode likewise takes each page's type from the shipped page-type model, fitted on
+these pages too; ``presswash eval --held-out`` gives each page instead the type of a model
+fitted on the folds without its site (``train_page_type.held_out_types``).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import json
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -198,6 +201,7 @@ def evaluate(
     dumps: Sequence[str] | None = None,
     cache: Path | None = None,
     on_page: Callable[[], None] | None = None,
+    page_types: Mapping[str, str] | None = None,
 ) -> EvalReport:
     """Run trafilatura and presswash (or, ``as_text``, text dumps and ``clean_text``) on the
     pages of ``dataset_dir`` and tally their scores per half and per page type.
@@ -206,8 +210,17 @@ def evaluate(
     ``dumps`` are the dump styles of the text mode (default: every style of
     ``evaluation.dumps``); ``cache`` a directory to keep the dumps in between runs.
     ``on_page`` is called after each page (skipped ones included), for progress.
+    ``page_types`` (by ``dataset/stem``, as ``train_page_type.held_out_types`` gives them)
+    replaces the page-type model's verdicts in the HTML mode.
     """
-    systems = _text_systems(dumps or list(DUMPS)) if as_text else _html_systems(ablate)
+    if as_text:
+        systems = _text_systems(dumps or list(DUMPS))
+    else:
+        prefix = f"{Path(dataset_dir).name}/"
+        ours = {
+            k.removeprefix(prefix): v for k, v in (page_types or {}).items() if k.startswith(prefix)
+        }
+        systems = _html_systems(ablate, ours)
     tallies = {(s.name, half): Tally() for s in systems for half in HALVES}
     report = EvalReport(str(dataset_dir), as_text, [s.name for s in systems], tallies)
     for page in load_pages(Path(dataset_dir), limit):
@@ -260,8 +273,14 @@ def _trafilatura_metadata(page: Page) -> Prediction:
     return Prediction("", meta.title, authors, meta.date)
 
 
-def _presswash(page: Page) -> Prediction:
-    return _from_article(clean_html(page.html, url=page.url, source=page.name))
+def _presswash(page_types: Mapping[str, str]) -> Callable[[Page], Prediction]:
+    """presswash; a page named in ``page_types`` gets that type instead of the model's."""
+
+    def run(page: Page) -> Prediction:
+        kind = page_types.get(page.name)
+        return _from_article(clean_html(page.html, url=page.url, source=page.name, page_type=kind))
+
+    return run
 
 
 def _variant(use_prepass: bool, use_rules: bool) -> Callable[[Page], Prediction]:
@@ -282,7 +301,7 @@ def _variant(use_prepass: bool, use_rules: bool) -> Callable[[Page], Prediction]
     return run
 
 
-def _html_systems(ablate: bool) -> list[System]:
+def _html_systems(ablate: bool, page_types: Mapping[str, str]) -> list[System]:
     systems = [System("trafilatura", _trafilatura, _trafilatura_metadata)]
     if ablate:
         systems += [
@@ -290,7 +309,8 @@ def _html_systems(ablate: bool) -> list[System]:
             System("presswash: + pre-pass", _variant(True, False)),
             System("presswash: + text rules", _variant(False, True)),
         ]
-    return [*systems, System("presswash", _presswash)]
+    name = "presswash, held-out types" if page_types else "presswash"
+    return [*systems, System(name, _presswash(page_types))]
 
 
 def _text_systems(styles: Sequence[str]) -> list[System]:

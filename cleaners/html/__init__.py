@@ -101,8 +101,17 @@ def _not_discarding_notice(record: logging.LogRecord) -> bool:
 logging.getLogger("trafilatura.core").addFilter(_not_discarding_notice)
 
 
-def clean_html(html: str | bytes, url: str | None = None, source: str | None = None) -> Article:
+def clean_html(
+    html: str | bytes,
+    url: str | None = None,
+    source: str | None = None,
+    *,
+    page_type: str | None = None,
+) -> Article:
     """Clean one HTML page (see DESIGN.md for the contract).
+
+    ``page_type`` (one of ``PAGE_TYPES``) is taken instead of the page-type model's verdict:
+    the evaluation gives each page the type a model that never saw its site gave it.
 
     Bytes are decoded with :func:`.decode.decode` (BOM, ``<meta charset>``, then detection).
     Raises :class:`RejectInput` for input that cannot be a page: undecodable, too large (in
@@ -116,7 +125,7 @@ def clean_html(html: str | bytes, url: str | None = None, source: str | None = N
     tree = parse_html(html, source=name)
     # A page that is not an article keeps what the extractor finds, comments (a forum's
     # posts) included: the pre-pass and the article rules would take its content for chrome.
-    page_type = classify_html(tree, url)
+    page_type = page_type or classify_html(tree, url)
     is_article = page_type == ARTICLE
     page = extract_page(tree, url, prepass=is_article, whole=not is_article)
     article = clean_blocks(

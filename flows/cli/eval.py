@@ -31,15 +31,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--held-out",
         action="store_true",
-        help="with --as-text: refit the text classifier on folds grouped by site and print "
-        "its held-out scores (needs scikit-learn)",
+        help="refit on folds grouped by site (needs scikit-learn): with --as-text the text "
+        "classifier, printing its held-out scores; on HTML pages the page-type model, so "
+        "that each page is cleaned with the type a model that never saw its site gives it",
     )
     parser.add_argument(
         "--extra",
         type=Path,
         action="append",
         default=[],
-        help="with --held-out: another WCXB-layout dataset to add to the folds",
+        help="with --held-out: another WCXB-layout dataset to add to the folds (the pages "
+        "scored are still DATASET_DIR's)",
     )
 
 
@@ -52,10 +54,15 @@ def run(args: argparse.Namespace) -> int:
         if not (dataset / "ground-truth").is_dir():
             print(f"presswash eval: not a WCXB-layout dataset: {dataset}", file=sys.stderr)
             return 2
-    if args.held_out:
-        datasets = [args.dataset_dir, *args.extra]
+    datasets = [args.dataset_dir, *args.extra]
+    if args.held_out and args.as_text:
         print(held_out(datasets, limit=args.limit, cache=args.cache))
         return 0
+    page_types = None
+    if args.held_out:
+        from evaluation.train_page_type import held_out_types
+
+        page_types = held_out_types(datasets)
     pages = len(sorted((args.dataset_dir / "ground-truth").glob("*.json"))[: args.limit])
     every = load_settings().progress_every
     with progress.tracking("presswash eval", "pages", every=every) as tracker:
@@ -68,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
             dumps=args.dump,
             cache=args.cache,
             on_page=tracker.advance,
+            page_types=page_types,
         )
     print(format_report(report))
     return 0

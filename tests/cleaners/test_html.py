@@ -584,6 +584,23 @@ def test_evaluate_scores_both_systems_on_both_halves(tmp_path):
         assert word in text
 
 
+def test_evaluate_with_given_page_types_cleans_each_page_as_its_type(tmp_path):
+    """Held-out page types replace the model's verdict: a page given ``forum`` is cleaned as
+    a forum (comments kept, no article rules), the other page as the model types it."""
+    root = tmp_path / "ds"
+    write_dataset(root)
+    html = (DATA / "article.html").read_bytes()
+    as_forum, as_typed = clean_html(html, page_type="forum"), clean_html(html)
+    assert as_forum.page_type == "forum" and as_typed.page_type == "article"
+    assert as_forum.text != as_typed.text
+    report = evaluate(root, page_types={"ds/0001": "forum", "other/0002": "forum"})
+    assert report.systems == ["trafilatura", "presswash, held-out types"]
+    scored = report.total("presswash, held-out types")
+    assert scored.pages == 2
+    # page 0001's truth is what article cleaning keeps; cleaned as a forum it scores lower
+    assert sorted(scored.f1)[0] < 1.0 == sorted(scored.f1)[1]
+
+
 def test_evaluate_as_text_and_limit(tmp_path):
     write_dataset(tmp_path)
     report = evaluate(tmp_path, as_text=True, limit=1, dumps=["markdown"])

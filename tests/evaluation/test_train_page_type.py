@@ -25,7 +25,7 @@ pytest.importorskip("sklearn")
 def _samples(shift: float) -> Samples:
     """Two features; articles sit ``shift`` apart from the other types. 60 sites."""
     rng = np.random.default_rng(1)
-    samples = Samples([], [], [], [])
+    samples = Samples([], [], [], [], [])
     kinds = (ARTICLE, ARTICLE, "listing", "forum")
     for i in range(480):
         label = kinds[i % 4]
