@@ -436,10 +436,22 @@ def text_features(blocks: Iterable[Block | str]) -> dict[str, float]:
     features["md_headings"] = _log(sum(1 for t in raw if _MD_HEADING.match(t)))
     features["table_rows"] = _log(sum(1 for t in raw if t.count("|") >= 2))
     features["bare_urls"] = _log(sum(len(_BARE_URL.findall(t)) for t in raw))
+    features["year_above_prose"] = float(_year_above_prose_blocks(plain, words))
     features["label_lines"] = _share(
         sum(1 for t, w in zip(plain, words, strict=True) if w <= 6 and t.endswith(":")), len(raw)
     )
     return features
+
+
+def _year_above_prose_blocks(blocks: Sequence[str], words: Sequence[int]) -> bool:
+    """:func:`_year_above_prose` of a text dump: a short line with a year before the first
+    line of prose."""
+    for text, n in zip(blocks, words, strict=True):
+        if n >= PROSE_WORDS:
+            return False
+        if len(text) <= _DATELINE_CHARS and _YEAR.search(text):
+            return True
+    return False
 
 
 # ------------------------------------------------------------------------------ inference

@@ -195,6 +195,8 @@ def test_a_dateline_above_the_body_in_any_language_dates_the_page(dateline: str)
     body = pages.paragraph(rng, "en")
     page = f"<html><body><h1>Title</h1><span>{dateline}</span><p>{body}</p></body></html>"
     assert html_features(document_fromstring(page))["year_above_prose"] == 1.0
+    assert text_features(["# Title", dateline, body])["year_above_prose"] == 1.0
+    assert text_features(["# Title", body, dateline])["year_above_prose"] == 0.0
 
 
 @pytest.mark.parametrize(
