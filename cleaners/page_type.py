@@ -128,7 +128,13 @@ _CLASS_WORDS = {
     "docs": frozenset({"doc", "docs", "documentation", "api", "toc", "highlight"}),
 }
 _CLASS_TOKENS = (*_CLASS_PARTS, *_CLASS_WORDS)
-_WORD = re.compile(r"\w+")
+#: The words of :data:`_CLASS_WORDS` where they stand whole (the same counts as splitting the
+#: names into ``\w+`` words, without making a string of every word of every name).
+_CLASS_WORD = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(sorted(set().union(*_CLASS_WORDS.values()), key=len, reverse=True))
+    + r")(?!\w)"
+)
 #: Words in a block from which it counts as prose.
 PROSE_WORDS = 25
 _NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "svg", "head", "title"})
@@ -398,9 +404,9 @@ def html_features(tree: HtmlElement, url: str | None = None) -> dict[str, float]
     features["repeat_largest"] = _log(largest)
     features["repeat_groups"] = _log(groups)
     # One string of every class and id, each on its own line.
-    names = "\n".join(tree.xpath("//body//@class|//body//@id")).lower()
+    names = "\n".join(_class_and_id(body)).lower() if body is not None else ""
     tokens = {name: sum(map(names.count, parts)) for name, parts in _CLASS_PARTS.items()}
-    whole = Counter(_WORD.findall(names))
+    whole = Counter(_CLASS_WORD.findall(names))
     tokens |= {name: sum(whole[w] for w in wanted) for name, wanted in _CLASS_WORDS.items()}
     elements = int(_COUNT_ELEMENTS(body)) if body is not None else 1
     for name in _CLASS_TOKENS:
@@ -408,6 +414,16 @@ def html_features(tree: HtmlElement, url: str | None = None) -> dict[str, float]
         features[f"class_{name}_share"] = tokens[name] / elements
     features |= url_features(url or _page_url(tree))
     return features
+
+
+def _class_and_id(body: HtmlElement) -> Iterator[str]:
+    """Every class and id value under ``body``. A walk of the elements: an XPath union of
+    both attributes costs three times as much (it sorts the nodes into document order)."""
+    for element in body.iter(etree.Element):
+        if value := element.get("class"):
+            yield value
+        if value := element.get("id"):
+            yield value
 
 
 def _page_url(tree: HtmlElement) -> str | None:
