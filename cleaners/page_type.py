@@ -11,7 +11,8 @@ The type is a learned model's (``evaluation/train_page_type.py``) over page-leve
 that carry across sites and languages: the page's own schema.org / OpenGraph type when it
 gives one, and otherwise the shape of the page: how much of its text is prose, list items or
 link text, how many items repeat one structure, forms and currency amounts, headings that are
-links, code blocks, the shape of the URL path. No feature is a phrase of one language.
+links, code blocks, a year above the first paragraph (a dateline), how many paragraphs share
+one container, the shape of the URL path. No feature is a phrase of one language.
 
 Two models ship: one over the HTML of a page, and one over the text alone, for dumps whose
 markup is gone (weaker: the schema and form features are lost with the markup).
@@ -380,12 +381,12 @@ def html_features(tree: HtmlElement, url: str | None = None) -> dict[str, float]
         1 for (tag, *_), w in zip(blocks, words, strict=True) if tag == "p" and w >= PROSE_WORDS
     )
     features["p_prose"] = _log(p_prose)
-    features["year_above_prose"] = float(_year_above_prose(tree.find("body")))
+    body = tree.find("body")
+    features["year_above_prose"] = float(_year_above_prose(body))
     siblings, sibling_words = _prose_siblings(tree)
     features["prose_siblings"] = _log(siblings)
     features["prose_siblings_share"] = _share(sibling_words, total)
 
-    body = tree.find("body")
     count = Counter[str]()
     if body is not None:
         count.update(e.tag for e in body.iter(*_COUNTED_TAGS))
