@@ -34,7 +34,7 @@ from lxml.html import HtmlElement
 
 from .article import Block
 from .learned import Model, load_model
-from .rules.dates import is_prose
+from .rules.dates import DATELINE_CHARS, texts_above_prose
 from .words import unspaced_words
 
 ARTICLE = "article"
@@ -106,8 +106,6 @@ _CLOCK = re.compile(r"\d(?<!\w\d)\d?:\d{2}\b")
 _YEAR_IN_PATH = re.compile(r"/(?:19|20)\d{2}(?:/|-|$)")
 #: A year of the web's time, standing alone (not inside a longer number).
 _YEAR = re.compile(r"(?<!\d)(?:199\d|20[0-3]\d)(?!\d)")
-#: The most characters of a block read as a date or byline line above the body.
-_DATELINE_CHARS = 80
 _LONG_NUMBER = re.compile(r"\d{4,}")
 _SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)»]*$")
 _MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
@@ -138,7 +136,6 @@ _CLASS_WORD = re.compile(
 )
 #: Words in a block from which it counts as prose.
 PROSE_WORDS = 25
-_NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "svg", "head", "title"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -323,17 +320,7 @@ def _year_above_prose(body: HtmlElement | None) -> bool:
     """Whether a short text above the first paragraph of prose holds a year: an article is
     dated by its title (a dateline, a byline with a date), and a year is part of a date in
     every language and date format the web uses."""
-    if body is None:
-        return False
-    for element in body.iter(etree.Element):
-        if element.tag == "p" and is_prose(element.text_content()):
-            return False
-        text = element.text
-        if text and not len(element) and element.tag not in _NOT_SHOWN:
-            text = text.strip()
-            if len(text) <= _DATELINE_CHARS and _YEAR.search(text):
-                return True
-    return False
+    return body is not None and any(_YEAR.search(t) for t in texts_above_prose(body))
 
 
 def _prose_siblings(tree: HtmlElement) -> tuple[int, int]:
@@ -466,7 +453,7 @@ def _year_above_prose_blocks(blocks: Sequence[str], words: Sequence[int]) -> boo
     for text, n in zip(blocks, words, strict=True):
         if n >= PROSE_WORDS:
             return False
-        if len(text) <= _DATELINE_CHARS and _YEAR.search(text):
+        if len(text) <= DATELINE_CHARS and _YEAR.search(text):
             return True
     return False
 
@@ -486,12 +473,19 @@ def _decide(model: Model, features: dict[str, float]) -> str:
     if model.threshold is None:
         raise ValueError(f"{model.rule} was exported without a floor (threshold)")
     row = np.array([[features[name] for name in model.features]], dtype=np.float32)
-    proba = model.proba(row)[0]
-    article = model.classes.index(ARTICLE)
-    if proba[article] >= model.threshold:
-        return ARTICLE
-    proba[article] = -1.0
-    return model.classes[int(np.argmax(proba))]
+    return decide(model.proba(row), model.classes, model.threshold)[0]
+
+
+def decide(proba: np.ndarray, classes: Sequence[str], floor: float) -> list[str]:
+    """The type of each row of class probabilities (columns in ``classes`` order): ``article``
+    unless its probability is under ``floor``, then the likeliest other type."""
+    article = list(classes).index(ARTICLE)
+    others = np.array(proba, dtype=np.float64)
+    others[:, article] = -1.0
+    best = np.argmax(others, axis=1)
+    return [
+        ARTICLE if p >= floor else classes[b] for p, b in zip(proba[:, article], best, strict=True)
+    ]
 
 
 def classify_html(tree: HtmlElement, url: str | None = None) -> str:

@@ -454,11 +454,11 @@ CONTEXT_PREFIX = "context_"
 def read_classifier(arrays: dict[str, np.ndarray]) -> Classifier:
     """A classifier from the arrays of an exported ``.npz`` (``threshold`` and the second
     stage, under :data:`CONTEXT_PREFIX`, optional)."""
-    threshold = float(arrays["threshold"]) if "threshold" in arrays else THRESHOLD
     first = {k: v for k, v in arrays.items() if not k.startswith(CONTEXT_PREFIX)}
     second = {k.removeprefix(CONTEXT_PREFIX): v for k, v in arrays.items() if k not in first}
-    context = read_model(second) if second else None
-    return Classifier(read_model(first), threshold, context)
+    model = read_model(first)
+    threshold = THRESHOLD if model.threshold is None else model.threshold
+    return Classifier(model, threshold, read_model(second) if second else None)
 
 
 @functools.cache

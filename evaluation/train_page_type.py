@@ -35,6 +35,7 @@ from cleaners.page_type import (
     HTML_MODEL,
     PAGE_TYPES,
     TEXT_MODEL,
+    decide,
     html_features,
     text_features,
 )
@@ -45,7 +46,7 @@ from sources.decode import RejectInput
 DEFAULT_DATA = ("../shared/data/wcxb-dev", "../shared/data/wcxb-dev-other")
 MODELS_DIR = Path(__file__).resolve().parent.parent / "cleaners" / "models"
 VERSION = "2"
-#: Floors of the probability of ``article`` tried (see ``cleaners.page_type._decide``).
+#: Floors of the probability of ``article`` tried (see ``cleaners.page_type.decide``).
 FLOORS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 #: How much balanced accuracy a floor may give up against the best one to type fewer articles
 #: as other pages (an article typed otherwise keeps its chrome).
@@ -168,8 +169,9 @@ _VISIBLE_TEXT = etree.XPath(
 )
 
 
-def collect(pages: Sequence[LabelledPage]) -> tuple[Samples, Samples]:
-    """Feature rows for the HTML model and for the text model (two dumps per page)."""
+def collect(pages: Sequence[LabelledPage], text: bool = True) -> tuple[Samples, Samples]:
+    """Feature rows for the HTML model and (``text``) for the text model (two dumps per
+    page)."""
     html_samples, text_samples = Samples([], [], [], [], []), Samples([], [], [], [], [])
     for page in pages:
         try:
@@ -177,7 +179,7 @@ def collect(pages: Sequence[LabelledPage]) -> tuple[Samples, Samples]:
         except RejectInput:
             continue
         html_samples.add(html_features(tree, page.url), page.page_type, page.site, page.name)
-        for dump in text_dumps(page, tree):
+        for dump in text_dumps(page, tree) if text else ():
             blocks = split_blocks(normalize_document(dump))
             text_samples.add(text_features(blocks), page.page_type, page.site, page.name)
     return html_samples, text_samples
@@ -215,17 +217,6 @@ def choose_floor(article_proba: np.ndarray, is_article: np.ndarray) -> float:
     return FLOORS[int(np.flatnonzero(scores >= scores.max() - BA_TOLERANCE)[0])]
 
 
-def decide(proba: np.ndarray, floor: float) -> list[str]:
-    """:func:`cleaners.page_type._decide` over rows of probabilities in PAGE_TYPES order."""
-    article = PAGE_TYPES.index(ARTICLE)
-    other = proba.copy()
-    other[:, article] = -1.0
-    return [
-        ARTICLE if row[article] >= floor else PAGE_TYPES[int(np.argmax(alt))]
-        for row, alt in zip(proba, other, strict=True)
-    ]
-
-
 def cross_validate(name: str, samples: Samples, folds: int, floor: float | None = None) -> CVResult:
     """Site-grouped cross-validation: fold ``k`` is predicted by a model fitted on the other
     folds, at ``floor`` or, without one, at the floor that an inner cross-validation of those
@@ -246,7 +237,9 @@ def cross_validate(name: str, samples: Samples, folds: int, floor: float | None 
             inner = held_out_proba(x[train], y[train], fold[train])
             chosen = choose_floor(inner[:, PAGE_TYPES.index(ARTICLE)], is_article[train])
         floors.append(chosen)
-        for i, label in zip(np.flatnonzero(held), decide(outer[held], chosen), strict=True):
+        for i, label in zip(
+            np.flatnonzero(held), decide(outer[held], PAGE_TYPES, chosen), strict=True
+        ):
             predicted[i] = label
     return CVResult(name, list(y), predicted, floors)
 
@@ -254,7 +247,7 @@ def cross_validate(name: str, samples: Samples, folds: int, floor: float | None 
 def held_out_types(data_dirs: Sequence[Path], folds: int = 5) -> dict[str, str]:
     """The page type of every labelled page of ``data_dirs`` (by ``dataset/stem``) as the HTML
     model gives it when fitted, and its floor chosen, on the folds without the page's site."""
-    html_samples, _ = collect(list(load_labelled(data_dirs)))
+    html_samples, _ = collect(list(load_labelled(data_dirs)), text=False)
     result = cross_validate("html", html_samples, folds)
     return dict(zip(html_samples.names, result.predicted, strict=True))
 

@@ -54,8 +54,14 @@ from cleaners.html.prepass import (
     shield_prose,
 )
 from cleaners.normalize import detection_key, fold_ws, normalize_document
-from cleaners.page_type import ARTICLE, classify_html
-from cleaners.rules.dates import dateline_rule, header_date, is_prose, parse_date
+from cleaners.page_type import ARTICLE, PAGE_TYPES, classify_html
+from cleaners.rules.dates import (
+    NOT_SHOWN,
+    dateline_rule,
+    header_date,
+    parse_date,
+    texts_above_prose,
+)
 from cleaners.rules.metadata import site_name
 from cleaners.text import clean_blocks, make_block
 from sources.decode import RejectInput, decode
@@ -84,10 +90,6 @@ _ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
 )
 #: trafilatura's limit on the length of a byline.
 _BYLINE_CHARS = 120
-#: Longest text taken for a date line shown on the page.
-_DATE_LINE_CHARS = 80
-#: Elements whose text is not shown.
-_NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "title", "option"})
 #: trafilatura's inline elements (formatting, links): their text runs on without a space.
 _INLINE_TAGS = frozenset({"hi", "ref", "del", "span"})
 
@@ -118,6 +120,9 @@ def clean_html(
     characters or elements), or nested too deeply to parse whole.
     """
     name = source or url or "<html>"
+    if page_type is not None and page_type not in PAGE_TYPES:
+        known = ", ".join(PAGE_TYPES)
+        raise ValueError(f"{name}: unknown page type {page_type!r} (known: {known})")
     encoding = None
     if isinstance(html, bytes):
         decoded = decode(html, source=name, html=True)
@@ -173,7 +178,7 @@ def extract_page(
         found = find_boilerplate(tree)
     recorded = [(f, r) for f in found if (r := f.removal())]
     removed = [r for _, r in recorded]
-    page_text, removed_at = text_offsets(tree, [f.element for f, _ in recorded], _NOT_SHOWN)
+    page_text, removed_at = text_offsets(tree, [f.element for f, _ in recorded], NOT_SHOWN)
     # Metadata is read once the page chrome is gone (less to search, fewer stray dates) but
     # with bylines and author boxes still in: they are where authors are named.
     for finding in found:
@@ -267,13 +272,8 @@ def shown_date(tree: HtmlElement) -> dt.date | None:
     body = tree.find("body")
     if body is None:
         return None
-    for element in body.iter():
-        if element.tag == "p" and is_prose(element.text_content()):
-            return None
-        if len(element) or not element.text or element.tag in _NOT_SHOWN:
-            continue
-        text = element.text.strip()
-        if len(text) <= _DATE_LINE_CHARS and dateline_rule(detection_key(text)):
+    for text in texts_above_prose(body):
+        if dateline_rule(detection_key(text)):
             day = parse_date(text)
             if day is not None:
                 return day

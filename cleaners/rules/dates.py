@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from ..article import Block, Removal
 from ..kinds import Kind
@@ -73,6 +74,26 @@ PROSE_WORDS = 20
 def is_prose(text: str) -> bool:
     """Whether ``text`` is as long as a paragraph of the article's prose (:data:`PROSE_WORDS`)."""
     return len(text.split(maxsplit=PROSE_WORDS)) >= PROSE_WORDS
+
+
+#: The most characters of a text read as a date or byline line above the body.
+DATELINE_CHARS = 80
+#: HTML elements whose text is not shown on the page.
+NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "title", "option"})
+
+
+def texts_above_prose(body: Any) -> Iterator[str]:
+    """The short texts (:data:`DATELINE_CHARS` at most) of the leaf elements of an HTML
+    ``body`` above its first paragraph of prose, in document order: where a page shows its
+    dateline and byline."""
+    for element in body.iter():
+        if element.tag == "p" and is_prose(element.text_content()):
+            return
+        if len(element) or not element.text or element.tag in NOT_SHOWN:
+            continue
+        text = element.text.strip()
+        if len(text) <= DATELINE_CHARS:
+            yield text
 
 
 def header_date(paragraphs: Sequence[str], removed: Sequence[Removal]) -> dt.date | None:

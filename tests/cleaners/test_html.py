@@ -601,6 +601,11 @@ def test_evaluate_with_given_page_types_cleans_each_page_as_its_type(tmp_path):
     assert sorted(scored.f1)[0] < 1.0 == sorted(scored.f1)[1]
 
 
+def test_an_unknown_page_type_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match=r"page\.html: unknown page type 'blog'"):
+        clean_html("<html><body><p>Text.</p></body></html>", source="page.html", page_type="blog")
+
+
 def test_evaluate_as_text_and_limit(tmp_path):
     write_dataset(tmp_path)
     report = evaluate(tmp_path, as_text=True, limit=1, dumps=["markdown"])
